@@ -1,0 +1,145 @@
+"""The persistent local chain: Anvil with its state file under the state folder.
+
+`start` keeps the ledger across restarts (anvil --state loads the file at start and dumps it on
+exit and every `STATE_INTERVAL_S` seconds); `stop` asks Anvil to exit so it writes the state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from govchain.exceptions import ChainError, ChainNotRunning
+from govchain.paths import anvil_command, state_dir
+
+DEFAULT_PORT = 8545
+DEFAULT_CHAIN_ID = 31337
+ACCOUNTS = 20  # funded development accounts: deployer, governance, officers, regulators
+BLOCK_GAS_LIMIT = 30_000_000
+STATE_INTERVAL_S = 5  # seconds between periodic state dumps, so a crash loses at most this much
+START_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True)
+class ChainStatus:
+    """What `status` found at the chain's RPC URL."""
+
+    running: bool
+    rpc_url: str
+    pid: int | None = None
+    chain_id: int | None = None
+    block_number: int | None = None
+    state_file: str | None = None
+
+
+def rpc(url: str, method: str, params: list | None = None, timeout: float = 2.0) -> object:
+    """One JSON-RPC call; raises ChainNotRunning when nothing answers."""
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []}).encode()
+    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            reply = json.loads(response.read())
+    except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
+        raise ChainNotRunning(f"no chain answers at {url}; start one with `govchain chain start`") from exc
+    if "error" in reply:
+        raise ChainError(f"{method} failed at {url}: {reply['error'].get('message', reply['error'])}")
+    return reply["result"]
+
+
+class LocalChain:
+    """Anvil on 127.0.0.1:`port` keeping its ledger in `home`/anvil-state.json."""
+
+    def __init__(self, home: Path | None = None, port: int = DEFAULT_PORT, chain_id: int = DEFAULT_CHAIN_ID) -> None:
+        self.home = home or state_dir()
+        self.port = port
+        self.chain_id = chain_id
+        self.rpc_url = f"http://127.0.0.1:{port}"
+        self.state_file = self.home / "anvil-state.json"
+        self.pid_file = self.home / "anvil.pid"
+        self.log_file = self.home / "anvil.log"
+
+    def _pid(self) -> int | None:
+        try:
+            pid = int(self.pid_file.read_text().strip())
+            os.kill(pid, 0)
+        except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+            return None
+        return pid
+
+    def status(self) -> ChainStatus:
+        """Whether a chain answers at the RPC URL, and which."""
+        try:
+            chain_id = int(str(rpc(self.rpc_url, "eth_chainId")), 16)
+            block = int(str(rpc(self.rpc_url, "eth_blockNumber")), 16)
+        except ChainNotRunning:
+            return ChainStatus(False, self.rpc_url, state_file=str(self.state_file))
+        return ChainStatus(True, self.rpc_url, self._pid(), chain_id, block, str(self.state_file))
+
+    def start(self) -> tuple[ChainStatus, bool]:
+        """Start Anvil unless a chain already answers; returns (status, started_now)."""
+        current = self.status()
+        if current.running:
+            if current.chain_id != self.chain_id:
+                raise ChainError(
+                    f"a chain with id {current.chain_id} already runs at {self.rpc_url}; expected {self.chain_id}"
+                )
+            return current, False
+        self.home.mkdir(parents=True, exist_ok=True)
+        command = [
+            anvil_command(),
+            "--port", str(self.port),
+            "--chain-id", str(self.chain_id),
+            "--accounts", str(ACCOUNTS),
+            "--gas-limit", str(BLOCK_GAS_LIMIT),
+            "--base-fee", "0",
+            "--state", str(self.state_file),
+            "--state-interval", str(STATE_INTERVAL_S),
+        ]  # fmt: skip
+        try:
+            with self.log_file.open("ab") as log:
+                process = subprocess.Popen(
+                    command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+                )
+        except FileNotFoundError as exc:
+            raise ChainError(f"anvil not found ({command[0]}); run `make setup` (npm ci) first") from exc
+        self.pid_file.write_text(str(process.pid))
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise ChainError(f"anvil exited with code {process.returncode}; see {self.log_file}")
+            status = self.status()
+            if status.running:
+                return status, True
+            time.sleep(0.1)
+        process.terminate()
+        raise ChainError(f"anvil did not answer at {self.rpc_url} within {START_TIMEOUT_S:.0f}s; see {self.log_file}")
+
+    def stop(self, timeout: float = 15.0) -> bool:
+        """Stop the Anvil this folder started (it dumps its state on exit); False if none ran."""
+        pid = self._pid()
+        if pid is None:
+            self.pid_file.unlink(missing_ok=True)
+            return False
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                os.waitpid(pid, os.WNOHANG)  # reap it if this process started it
+            except ChildProcessError:
+                pass
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        else:
+            raise ChainError(f"anvil (pid {pid}) did not exit within {timeout:.0f}s")
+        self.pid_file.unlink(missing_ok=True)
+        return True

@@ -1,0 +1,116 @@
+"""Shared brownie fixtures: a real Anvil chain, real compiled contracts.
+
+Deploy fixtures are module-scoped; `isolate` (autouse) snapshots the chain around every test so
+tests never see each other's transactions.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+import brownie
+import pytest
+from brownie import chain, web3
+from brownie.exceptions import VirtualMachineError
+
+GOV_DELAY = 2 * 24 * 3600  # seconds a governance operation waits in the timelock
+
+
+@pytest.fixture(autouse=True)
+def isolate(fn_isolation: None) -> None:
+    """Every test starts from the module's deployed state (brownie's fn_isolation)."""
+
+
+def dept(code: str) -> bytes:
+    """Department code as bytes32, e.g. dept('SAMR')."""
+    return code.encode().ljust(32, b"\0")
+
+
+def _as_decoded(value: Any) -> Any:
+    """The value as eth-abi decodes it: addresses lower-case, bytes32 as bytes."""
+    if hasattr(value, "address"):
+        value = value.address
+    if isinstance(value, bytes):  # brownie's HexString prints as 0x.. but decodes as bytes
+        return bytes(value)
+    if isinstance(value, str) and value.startswith("0x"):
+        return value.lower() if len(value) == 42 else bytes.fromhex(value[2:])
+    return value
+
+
+def _format_error(name: str, args: tuple[Any, ...]) -> str:
+    # brownie renders a decoded custom error as "Name: arg, arg" (brownie.exceptions.decode_typed_error)
+    return f"{name}: {', '.join(str(_as_decoded(a)) for a in args)}"
+
+
+@contextmanager
+def reverts_with(name: str, *args: Any) -> Iterator[None]:
+    """Assert that the block reverts with custom error `name` carrying exactly `args`."""
+    expected = _format_error(name, args)
+    with pytest.raises(VirtualMachineError) as excinfo:
+        yield
+    assert excinfo.value.revert_msg == expected, f"reverted with {excinfo.value.revert_msg!r}, expected {expected!r}"
+
+
+def unauthorized(account: Any, role: bytes) -> tuple[str, str, bytes]:
+    """Arguments for OpenZeppelin's AccessControlUnauthorizedAccount(account, role)."""
+    return ("AccessControlUnauthorizedAccount", str(account), role)
+
+
+class Governance:
+    """Runs operations through the GovTimelock: schedule, wait the delay, execute."""
+
+    def __init__(self, timelock: Any, proposer: Any) -> None:
+        self.timelock = timelock
+        self.proposer = proposer
+        self._salt = 0
+
+    def execute(self, target: Any, calldata: str) -> Any:
+        self._salt += 1
+        salt = self._salt.to_bytes(32, "big")
+        zero = b"\0" * 32
+        delay = self.timelock.getMinDelay()
+        self.timelock.schedule(target, 0, calldata, zero, salt, delay, {"from": self.proposer})
+        chain.sleep(delay + 1)
+        return self.timelock.execute(target, 0, calldata, zero, salt, {"from": self.proposer})
+
+    def call(self, contract: Any, fn: str, *args: Any) -> Any:
+        """Governance calls `contract.fn(*args)` through the timelock."""
+        return self.execute(contract, getattr(contract, fn).encode_input(*args))
+
+
+@pytest.fixture(scope="module")
+def admin(accounts: Any) -> Any:
+    return accounts[0]
+
+
+@pytest.fixture(scope="module")
+def governors(accounts: Any) -> list[Any]:
+    return [accounts[1], accounts[2], accounts[3]]
+
+
+@pytest.fixture(scope="module")
+def timelock(GovTimelock: Any, admin: Any, governors: list[Any]) -> Any:
+    return GovTimelock.deploy(GOV_DELAY, governors, governors, brownie.ZERO_ADDRESS, {"from": admin})
+
+
+@pytest.fixture(scope="module")
+def gov(timelock: Any, governors: list[Any]) -> Governance:
+    return Governance(timelock, governors[0])
+
+
+@pytest.fixture(scope="module")
+def departments(DepartmentRegistry: Any, admin: Any, timelock: Any, accounts: Any) -> Any:
+    """DepartmentRegistry bootstrapped with two departments, then handed to the timelock."""
+    registry = DepartmentRegistry.deploy(admin, {"from": admin})
+    registry.registerDepartment(dept("SAMR"), "青岛市市场监督管理局", {"from": admin})
+    registry.registerDepartment(dept("TAX"), "国家税务总局青岛市税务局", {"from": admin})
+    registry.assignOfficer(accounts[4], dept("SAMR"), {"from": admin})
+    registry.grantRole(registry.REGULATOR_ROLE(), accounts[9], {"from": admin})
+    registry.grantRole(registry.DEFAULT_ADMIN_ROLE(), timelock, {"from": admin})
+    registry.renounceRole(registry.DEFAULT_ADMIN_ROLE(), admin, {"from": admin})
+    return registry
+
+
+def latest_timestamp() -> int:
+    return web3.eth.get_block("latest")["timestamp"]
