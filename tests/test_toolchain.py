@@ -26,6 +26,7 @@ def test_versions_agree():
 
 def test_py_solc_x_compiles_through_the_bridge_like_brownie():
     version = _pinned_version()
+    remappings = yaml.safe_load((ROOT / "brownie-config.yaml").read_text())["compiler"]["solc"]["remappings"]
     assert version in {str(v) for v in solcx.get_installed_solc_versions()}
     source = "contracts/DepartmentRegistry.sol"
     output = solcx.compile_standard(
@@ -33,7 +34,7 @@ def test_py_solc_x_compiles_through_the_bridge_like_brownie():
             "language": "Solidity",
             "sources": {source: {"urls": [str(ROOT / source)]}},
             "settings": {
-                "remappings": ["@openzeppelin=node_modules/@openzeppelin"],
+                "remappings": remappings,
                 "optimizer": {"enabled": True, "runs": 200},
                 "evmVersion": "cancun",
                 "outputSelection": {"*": {"*": ["abi", "evm.deployedBytecode.object"]}},
