@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from brownie import network, project
@@ -10,10 +11,13 @@ from report import ROOT
 
 
 def load() -> Any:
-    """The compiled govchain project, connected to a fresh development Anvil (port 8555)."""
+    """The compiled govchain project, connected to a fresh development Anvil.
+
+    $GOVCHAIN_BENCH_NETWORK picks another brownie development network (default `development`, port 8555).
+    """
     loaded = project.load(ROOT, name="GovchainBench")
     loaded.load_config()
-    network.connect("development")
+    network.connect(os.environ.get("GOVCHAIN_BENCH_NETWORK", "development"))
     return loaded
 
 

@@ -1,0 +1,158 @@
+"""Off-chain twins of the contracts' encodings, in one place.
+
+- USCC (统一社会信用代码, GB 32100-2015) validation: the twin of contracts/libraries/USCC.sol.
+- Identity commitments: the salted hash that stands for a person on chain.
+- Merkle trees and proofs: the twin of OpenZeppelin's MerkleProof (sorted pairs, double-hashed leaves).
+
+Tests compare each with the contracts bit for bit (tests/test_domain.py).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from eth_abi import encode
+from eth_utils import keccak
+
+from govchain.exceptions import GovchainError
+
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_LENGTH = 18
+_USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
+
+ID_CARD_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+ID_CARD_CHECK = "10X98765432"
+COMMITMENT_DOMAIN = b"govchain.identity.v1"
+
+
+class InvalidUSCC(GovchainError, ValueError):
+    """Not a valid unified social credit code; the message says which character is wrong."""
+
+    def __init__(self, uscc: str, reason: str, position: int | None = None, expected: str | None = None) -> None:
+        super().__init__(f"invalid USCC {uscc!r}: {reason}")
+        self.uscc = uscc
+        self.position = position
+        self.expected = expected
+
+
+class InvalidIdNumber(GovchainError, ValueError):
+    """Not a valid 18-digit resident ID-card number (GB 11643-1999)."""
+
+
+def uscc_check_character(first17: str) -> str:
+    """The check character (18th) of a code whose first 17 characters are `first17`."""
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def validate_uscc(uscc: str) -> str:
+    """Return `uscc` unchanged if valid, else raise InvalidUSCC (same rules as USCC.sol)."""
+    if not isinstance(uscc, str) or len(uscc) != USCC_LENGTH:
+        raise InvalidUSCC(str(uscc), f"must be {USCC_LENGTH} characters, got {len(uscc) if isinstance(uscc, str) else type(uscc).__name__}")
+    for position, char in enumerate(uscc):
+        if char not in USCC_ALPHABET:
+            raise InvalidUSCC(uscc, f"character {position + 1} ({char!r}) is not in the GB 32100 alphabet", position)
+    expected = uscc_check_character(uscc[:17])
+    if uscc[17] != expected:
+        raise InvalidUSCC(uscc, f"check character is {uscc[17]!r}, expected {expected!r}", 17, expected)
+    return uscc
+
+
+def is_valid_uscc(uscc: str) -> bool:
+    try:
+        validate_uscc(uscc)
+    except InvalidUSCC:
+        return False
+    return True
+
+
+def uscc_bytes(uscc: str) -> bytes:
+    """The code as the contracts take it: bytes18 (validated)."""
+    return validate_uscc(uscc).encode("ascii")
+
+
+def uscc_subject(uscc: str) -> bytes:
+    """The code as an identity key / credit subject: bytes18 left-aligned in bytes32 (USCC.subject)."""
+    return uscc_bytes(uscc).ljust(32, b"\0")
+
+
+def validate_id_number(id_number: str) -> str:
+    """Normalise (upper-case X) and check an 18-digit resident ID-card number's check digit."""
+    normalized = id_number.strip().upper()
+    if len(normalized) != 18 or not normalized[:17].isdigit():
+        raise InvalidIdNumber("an ID-card number has 17 digits and a check character")
+    expected = ID_CARD_CHECK[sum(int(d) * w for d, w in zip(normalized[:17], ID_CARD_WEIGHTS)) % 11]
+    if normalized[17] != expected:
+        raise InvalidIdNumber("the ID-card number's check character is wrong")
+    return normalized
+
+
+def new_salt() -> bytes:
+    """A fresh 32-byte salt. The citizen keeps it; without it the commitment reveals nothing."""
+    return secrets.token_bytes(32)
+
+
+def identity_commitment(id_number: str, salt: bytes) -> bytes:
+    """keccak256("govchain.identity.v1" ‖ salt ‖ ID number): the only form a person takes on chain.
+
+    The explorer's "verify my payment" page computes the same hash in the browser.
+    """
+    if len(salt) != 32:
+        raise GovchainError("the salt must be 32 bytes")
+    return keccak(COMMITMENT_DOMAIN + salt + validate_id_number(id_number).encode("ascii"))
+
+
+# --- Merkle trees (OpenZeppelin MerkleProof: commutative keccak of sorted pairs) -------------
+
+
+def merkle_leaf(types: list[str], values: list[object]) -> bytes:
+    """keccak256(bytes.concat(keccak256(abi.encode(values)))): OpenZeppelin's standard leaf."""
+    return keccak(keccak(encode(types, values)))
+
+
+def _hash_pair(a: bytes, b: bytes) -> bytes:
+    return keccak(a + b) if a < b else keccak(b + a)
+
+
+@dataclass(frozen=True)
+class MerkleTree:
+    """A tree over leaf hashes, in the order given; proofs verify with OpenZeppelin MerkleProof."""
+
+    leaves: tuple[bytes, ...]
+    layers: tuple[tuple[bytes, ...], ...]
+
+    @classmethod
+    def build(cls, leaves: list[bytes]) -> "MerkleTree":
+        if not leaves:
+            raise GovchainError("a Merkle tree needs at least one leaf")
+        layers = [tuple(leaves)]
+        while len(layers[-1]) > 1:
+            level = layers[-1]
+            layers.append(
+                tuple(_hash_pair(level[i], level[i + 1]) if i + 1 < len(level) else level[i] for i in range(0, len(level), 2))
+            )
+        return cls(tuple(leaves), tuple(layers))
+
+    @property
+    def root(self) -> bytes:
+        return self.layers[-1][0]
+
+    def proof(self, index: int) -> list[bytes]:
+        """Sibling hashes from leaf `index` up to the root."""
+        if not 0 <= index < len(self.leaves):
+            raise GovchainError(f"leaf index {index} out of range (tree has {len(self.leaves)} leaves)")
+        proof = []
+        for level in self.layers[:-1]:
+            sibling = index ^ 1
+            if sibling < len(level):
+                proof.append(level[sibling])
+            index //= 2
+        return proof
+
+
+def verify_merkle_proof(proof: list[bytes], root: bytes, leaf: bytes) -> bool:
+    computed = leaf
+    for node in proof:
+        computed = _hash_pair(computed, node)
+    return computed == root
