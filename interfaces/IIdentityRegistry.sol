@@ -42,8 +42,6 @@ interface IIdentityRegistry {
     error IdentityRegistryIdentityAlreadyBound(bytes32 identity, address account);
     error IdentityRegistryUnknownIdentity(bytes32 identity);
     error IdentityRegistryIdentityRevoked(bytes32 identity);
-    /// @notice A person's registrar tried to bind or change an enterprise identity, or the reverse.
-    error IdentityRegistryWrongKind(bytes32 identity, Kind kind);
     error IdentityRegistryLengthMismatch(uint256 accounts, uint256 identities);
     error IdentityRegistryEmptyBatch();
     error IdentityRegistryBatchTooLarge(uint256 size, uint256 max);

@@ -9,6 +9,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator
 
+import importlib.util
+from pathlib import Path
+
 import brownie
 import pytest
 from brownie import chain, web3
@@ -20,6 +23,25 @@ GOV_DELAY = 2 * 24 * 3600  # seconds a governance operation waits in the timeloc
 @pytest.fixture(autouse=True)
 def isolate(fn_isolation: None) -> None:
     """Every test starts from the module's deployed state (brownie's fn_isolation)."""
+
+
+def _pure_python_stateful() -> object:
+    """brownie 1.22's compiled (mypyc) `brownie.test.stateful` rejects every generated state machine
+    ("_BrownieStateMachine object expected"); its pure-Python source, shipped beside it, works."""
+    source = Path(brownie.__file__).parent / "test" / "stateful.py"
+    spec = importlib.util.spec_from_file_location("govchain_tests_stateful", source)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_stateful = _pure_python_stateful()
+
+
+@pytest.fixture
+def state_machine() -> object:
+    """brownie's `state_machine` fixture, from the pure-Python module (see _pure_python_stateful)."""
+    return _stateful.state_machine
 
 
 def dept(code: str) -> bytes:
