@@ -40,7 +40,7 @@ library USCC {
 
     /// @dev The first character outside the alphabet (18 if none) and the expected check character.
     function _check(bytes18 uscc) private pure returns (uint256 badPosition, bytes1 expected) {
-        uint256 sum;
+        uint256 sum = 0;
         for (uint256 i; i < 17; ++i) {
             uint256 value = _value(uint8(uscc[i]));
             if (value == RADIX) return (i, 0);
