@@ -38,6 +38,7 @@ test: setup
 
 bench: setup
 	@mkdir -p reports
+	$(BROWNIE) compile >/dev/null
 	@for bench in benchmarks/bench_*.py; do echo "== $$bench"; $(BIN)/python $$bench; done
 	@cat reports/benchmarks.json
 

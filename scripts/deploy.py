@@ -2,89 +2,39 @@
 
     brownie run scripts/deploy.py --network <network>
 
-Writes deployments/<chain-id>.json. Re-running deploys nothing twice: a contract already listed
-in that file with code on chain is reused. Bootstrap grants are made by the deployer, who then
-hands governance (DEFAULT_ADMIN_ROLE) to the timelock and renounces it.
+A thin entry point: the work is done by govchain.deploy (also reachable as `govchain deploy`).
+The deployer key comes from GOVCHAIN_PRIVATE_KEY or GOVCHAIN_KEYSTORE(+_PASSWORD); on a local
+Anvil chain without one, Anvil's first development account deploys. Writes
+deployments/<chain-id>.json; re-running deploys nothing twice.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
-from typing import Any
 
-import yaml
-from brownie import DepartmentRegistry, GovTimelock, ZERO_ADDRESS, accounts, chain, web3
+from brownie import web3
+from web3 import HTTPProvider, Web3
 
-ROOT = Path(__file__).resolve().parents[1]
-CONFIG = Path(os.environ.get("GOVCHAIN_CONSORTIUM", ROOT / "config" / "consortium.yaml"))
-ADMIN_ROLE = b"\0" * 32
-
-
-def code32(text: str) -> bytes:
-    return text.encode().ljust(32, b"\0")
+from govchain.artifacts import Artifacts
+from govchain.config import Config
+from govchain.deploy import deploy_suite, load_consortium
+from govchain.report import print_deploy_result
+from govchain.sender import TransactionSender
+from govchain.signer import signer_or_dev
 
 
-def resolve(entry: dict[str, Any]) -> str:
-    """An officer entry from the YAML: {address: 0x..} or, on a dev chain, {account: N}."""
-    if "address" in entry:
-        return web3.to_checksum_address(entry["address"])
-    return accounts[int(entry["account"])].address
-
-
-class Deployment:
-    """deployments/<chain-id>.json: which contract lives where, and the block it was deployed in."""
-
-    def __init__(self, chain_id: int) -> None:
-        self.path = ROOT / "deployments" / f"{chain_id}.json"
-        self.data: dict[str, Any] = {"chainId": chain_id, "contracts": {}}
-        if self.path.exists():
-            self.data = json.loads(self.path.read_text())
-
-    def get_or_deploy(self, container: Any, *args: Any, sender: Any) -> tuple[Any, bool]:
-        name = container._name
-        known = self.data["contracts"].get(name)
-        if known and len(web3.eth.get_code(known["address"])) > 0:
-            return container.at(known["address"]), False
-        contract = container.deploy(*args, {"from": sender})
-        self.data["contracts"][name] = {"address": contract.address, "block": contract.tx.block_number}
-        self.save()
-        return contract, True
-
-    def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps(self.data, indent=2) + "\n")
-
-
-def main() -> dict[str, str]:
-    config = yaml.safe_load(CONFIG.read_text())
-    deployer = accounts[0]
-    deployment = Deployment(chain.id)
-    deployment.data["deployer"] = deployer.address
-
-    gov = config["governance"]
-    proposers = [resolve(p) for p in gov["proposers"]]
-    timelock, _ = deployment.get_or_deploy(
-        GovTimelock, gov["min_delay_seconds"], proposers, proposers, ZERO_ADDRESS, sender=deployer
+def main() -> None:
+    config = Config.load()
+    w3 = Web3(HTTPProvider(web3.provider.endpoint_uri))
+    chain_id = w3.eth.chain_id
+    sender = TransactionSender(w3, signer_or_dev(chain_id), Artifacts(config.build_dir))
+    consortium_file = os.environ.get("GOVCHAIN_CONSORTIUM")
+    result = deploy_suite(
+        w3,
+        sender,
+        sender.artifacts,
+        config.deployment_path(chain_id),
+        load_consortium(Path(consortium_file) if consortium_file else None),
     )
-    departments, fresh = deployment.get_or_deploy(DepartmentRegistry, deployer, sender=deployer)
-    if fresh:
-        bootstrap_departments(departments, config, deployer)
-        departments.grantRole(ADMIN_ROLE, timelock, {"from": deployer})
-        departments.renounceRole(ADMIN_ROLE, deployer, {"from": deployer})
-
-    addresses = {name: info["address"] for name, info in deployment.data["contracts"].items()}
-    print(f"govchain deployed on chain {chain.id} ({deployment.path.relative_to(ROOT)}):")
-    for name, address in addresses.items():
-        print(f"  {name:<22} {address}")
-    return addresses
-
-
-def bootstrap_departments(departments: Any, config: dict[str, Any], deployer: Any) -> None:
-    for entry in config["departments"]:
-        departments.registerDepartment(code32(entry["code"]), entry["name"], {"from": deployer})
-        for officer in entry.get("officers", []):
-            departments.assignOfficer(resolve(officer), code32(entry["code"]), {"from": deployer})
-    for regulator in config.get("regulators", []):
-        departments.grantRole(departments.REGULATOR_ROLE(), resolve(regulator), {"from": deployer})
+    print_deploy_result(result)

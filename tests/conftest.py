@@ -136,3 +136,38 @@ def departments(DepartmentRegistry: Any, admin: Any, timelock: Any, accounts: An
 
 def latest_timestamp() -> int:
     return web3.eth.get_block("latest")["timestamp"]
+
+
+# --- the govchain client layer against the same Anvil (web3.py only, no brownie objects) ---------
+
+
+@pytest.fixture(scope="module")
+def w3() -> Any:
+    from web3 import HTTPProvider, Web3
+
+    return Web3(HTTPProvider(web3.provider.endpoint_uri))
+
+
+@pytest.fixture(scope="module")
+def artifacts() -> Any:
+    from govchain.artifacts import Artifacts
+    from govchain.paths import PROJECT_ROOT
+
+    return Artifacts(PROJECT_ROOT / "build" / "contracts")
+
+
+def make_sender(w3: Any, artifacts: Any, index: int = 0) -> Any:
+    """A fresh TransactionSender for Anvil account `index` (fresh per test: chain snapshots rewind nonces)."""
+    from govchain.sender import TransactionSender
+    from govchain.signer import dev_accounts
+
+    return TransactionSender(w3, dev_accounts(w3.eth.chain_id, index + 1)[index], artifacts)
+
+
+@pytest.fixture(scope="module")
+def suite_deployment(w3: Any, artifacts: Any, tmp_path_factory: Any) -> Any:
+    """The whole suite deployed by govchain.deploy (as `govchain deploy` does) into a temp deployment file."""
+    from govchain.deploy import deploy_suite
+
+    path = tmp_path_factory.mktemp("deployments") / f"{w3.eth.chain_id}.json"
+    return deploy_suite(w3, make_sender(w3, artifacts), artifacts, path)

@@ -1,0 +1,53 @@
+"""govchain.deploy: the administrator's deploy, idempotent, handing governance to the timelock."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+from conftest import make_sender
+from govchain.connection import Deployment, Suite
+from govchain.deploy import ADMIN_ROLE, SUITE, code32, deploy_suite, load_consortium, role_id
+from govchain.signer import dev_accounts
+
+
+def test_deploys_every_component_and_writes_the_file(suite_deployment, w3):
+    assert suite_deployment.deployed == [c.name for c in SUITE]
+    data = json.loads(suite_deployment.path.read_text())
+    assert data["chainId"] == w3.eth.chain_id
+    for component in SUITE:
+        entry = data["contracts"][component.name]
+        assert w3.eth.get_code(entry["address"]) and entry["block"] > 0
+
+
+def test_consortium_is_set_up_and_handed_to_the_timelock(suite_deployment, w3, artifacts):
+    suite = Suite(w3, Deployment.load(suite_deployment.path), artifacts)
+    departments = suite.contract("DepartmentRegistry").functions
+    consortium = load_consortium()
+    codes = [bytes(c) for c in departments.departmentCodes().call()]
+    assert codes == [code32(d["code"]) for d in consortium["departments"]]
+    accounts = dev_accounts(w3.eth.chain_id)
+    psb_officer = accounts[12].address
+    assert bytes(departments.departmentOf(psb_officer).call()) == code32("PSB")
+    identity = suite.contract("IdentityRegistry").functions
+    assert identity.hasRole(role_id("REGISTRAR_ROLE"), psb_officer).call()
+    assert not identity.hasRole(role_id("REGISTRAR_ROLE"), accounts[4].address).call()
+    timelock = suite.deployment.address("GovTimelock")
+    deployer = accounts[0].address
+    for name in ("DepartmentRegistry", "IdentityRegistry"):
+        fn = suite.contract(name).functions
+        assert fn.hasRole(ADMIN_ROLE, timelock).call()
+        assert not fn.hasRole(ADMIN_ROLE, deployer).call()
+        assert fn.getRoleMemberCount(ADMIN_ROLE).call() == 1
+
+
+def test_rerun_deploys_nothing_and_lists_governance_actions(suite_deployment, w3, artifacts):
+    consortium = copy.deepcopy(load_consortium())
+    again = deploy_suite(w3, make_sender(w3, artifacts), artifacts, suite_deployment.path, consortium)
+    assert again.deployed == [] and again.transactions == 0
+    assert again.addresses == suite_deployment.addresses
+
+    consortium["departments"].append({"code": "AUDIT", "name": "青岛市审计局", "officers": [{"account": 19}]})
+    later = deploy_suite(w3, make_sender(w3, artifacts), artifacts, suite_deployment.path, consortium)
+    assert later.transactions == 0  # the deployer is no longer admin: nothing is sent ...
+    assert any("registerDepartment(AUDIT)" in a for a in later.governance_actions)  # ... it is listed instead
