@@ -156,3 +156,13 @@ def verify_merkle_proof(proof: list[bytes], root: bytes, leaf: bytes) -> bool:
     for node in proof:
         computed = _hash_pair(computed, node)
     return computed == root
+
+
+def payout_leaf(batch_id: int, beneficiary: bytes, amount: int, settlement_ref: bytes) -> bytes:
+    """Merkle leaf of one bank-settled payout: the twin of Disbursements._verifyBank.
+
+    abi.encode(uint256 batchId, bytes32 beneficiary commitment, uint64 amount in fen, bytes32 settlement
+    reference hash), double-hashed as OpenZeppelin's standard leaf. A batch's root (`executeBankBatch`)
+    is MerkleTree.build over these leaves; a citizen verifies their payout with `verifyBankPayout`.
+    """
+    return merkle_leaf(["uint256", "bytes32", "uint64", "bytes32"], [batch_id, beneficiary, amount, settlement_ref])
