@@ -13,15 +13,22 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from pathlib import Path
+
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from govchain.artifacts import Artifacts
 from govchain.chain import DEFAULT_PORT, LocalChain
+from govchain.config import Config
+from govchain.connection import Deployment, connect
 from govchain.exceptions import GovchainError
 
 app = typer.Typer(help="govchain: the government public-service chain, from the command line.", no_args_is_help=True)
 chain_app = typer.Typer(help="The persistent local chain (Anvil).", no_args_is_help=True)
 app.add_typer(chain_app, name="chain")
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 PortOption = typer.Option(DEFAULT_PORT, "--port", help="RPC port of the local chain.")
 JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
@@ -71,6 +78,63 @@ def chain_status(port: int = PortOption, as_json: bool = JsonOption) -> None:
         console.print(f"not running at {status.rpc_url}")
     if not status.running:
         raise typer.Exit(3)
+
+
+ConsortiumOption = typer.Option(None, "--consortium", help="Consortium YAML (default config/consortium.yaml).")
+
+
+@app.command("deploy")
+def deploy(consortium: Path | None = ConsortiumOption) -> None:
+    """Deploy the suite (what is missing) and set up the consortium; writes deployments/<chain-id>.json."""
+    from govchain.deploy import deploy_suite, load_consortium
+    from govchain.report import print_deploy_result
+    from govchain.sender import TransactionSender
+    from govchain.signer import signer_or_dev
+
+    try:
+        config = Config.load()
+        w3 = connect(config)
+        chain_id = w3.eth.chain_id
+        sender = TransactionSender(w3, signer_or_dev(chain_id), Artifacts(config.build_dir))
+        result = deploy_suite(w3, sender, sender.artifacts, config.deployment_path(chain_id), load_consortium(consortium))
+    except GovchainError as exc:
+        _fail(exc)
+        return
+    print_deploy_result(result)
+
+
+@app.command("index")
+def index(
+    to_block: int | None = typer.Option(None, "--to-block", help="Stop at this block (default: the head)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Index the suite's events into the database (resumes from its checkpoint; repairs reorgs)."""
+    from govchain.indexer import Indexer
+
+    try:
+        config = Config.load()
+        w3 = connect(config)
+        deployment = Deployment.load(config.deployment_path(w3.eth.chain_id))
+        indexer = Indexer(w3, deployment, Artifacts(config.build_dir), config.database_url)
+        columns = (TextColumn("indexing"), BarColumn(), TextColumn("{task.completed}/{task.total} blocks"), TimeRemainingColumn())
+        with Progress(*columns, console=err_console, transient=True, disable=as_json) as bar:
+            task = bar.add_task("index", total=None)
+            result = indexer.sync(to_block, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    except GovchainError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        _emit_json({**dataclasses.asdict(result), "total_events": indexer.count(), "database": config.database_url})
+        return
+    if result.rolled_back_to is not None:
+        console.print(f"[yellow]reorg: rolled back to block {result.rolled_back_to} and re-indexed[/]")
+    if result.from_block > result.to_block:
+        console.print(f"index is up to date at block {result.to_block}; {indexer.count()} event(s) in {config.database_url}")
+        return
+    console.print(
+        f"indexed blocks {result.from_block}..{result.to_block}: {result.events} new event(s) "
+        f"in {result.seconds:.2f}s; {indexer.count()} in {config.database_url}"
+    )
 
 
 if __name__ == "__main__":
