@@ -67,6 +67,7 @@ def _timelock_args(ctx: DeployContext) -> list[Any]:
 
 SUITE: tuple[Component, ...] = (
     Component("GovTimelock", _timelock_args, governed=False),
+    Component("GovForwarder", lambda ctx: [], governed=False),
     Component("DepartmentRegistry", lambda ctx: [ctx.deployer]),
     Component("IdentityRegistry", lambda ctx: [ctx.deployer]),
 )
