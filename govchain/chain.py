@@ -22,7 +22,7 @@ from govchain.paths import anvil_command, state_dir
 DEFAULT_PORT = 8545
 DEFAULT_CHAIN_ID = 31337
 ACCOUNTS = 20  # funded development accounts: deployer, governance, officers, regulators
-BLOCK_GAS_LIMIT = 30_000_000
+BLOCK_GAS_LIMIT = 300_000_000  # a permissioned chain: room for whole pipelines of large batches per block
 STATE_INTERVAL_S = 5  # seconds between periodic state dumps, so a crash loses at most this much
 START_TIMEOUT_S = 30.0
 

@@ -24,6 +24,7 @@ from govchain.exceptions import ChainNotRunning, ContractRevert, TransactionErro
 
 TRANSIENT = (requests.ConnectionError, requests.Timeout, ConnectionError, TimeoutError)
 DEFAULT_BATCH = 200  # transactions per JSON-RPC batch
+MAX_BATCH_BYTES = 1_000_000  # and at most this much raw transaction data per batch (nodes cap request size)
 GAS_HEADROOM = 1.2  # estimated gas x this = gas limit (state can change between estimate and inclusion)
 
 
@@ -161,8 +162,16 @@ class TransactionSender:
             }
             signed.append(self.account.sign_transaction(tx))
         hashes = ["0x" + bytes(s.hash).hex() for s in signed]
-        for start in range(0, len(signed), self.batch_size):
-            self._send_raw_batch(signed[start : start + self.batch_size], hashes[start : start + self.batch_size])
+        start = 0
+        while start < len(signed):
+            end, size = start, 0
+            while end < len(signed) and end - start < self.batch_size:
+                size += len(signed[end].raw_transaction)
+                if end > start and size > MAX_BATCH_BYTES:
+                    break
+                end += 1
+            self._send_raw_batch(signed[start:end], hashes[start:end])
+            start = end
         receipts = self.wait_for_receipts(hashes, [c.label for c in prepared], progress=progress)
         if check:
             for receipt in receipts:
@@ -203,13 +212,15 @@ class TransactionSender:
     def wait_for_receipts(
         self, hashes: Sequence[str], labels: Sequence[str] | None = None, progress: Callable[[int], None] | None = None
     ) -> list[Receipt]:
-        """Poll (in JSON-RPC batches) until every transaction has a receipt."""
+        """Poll (in JSON-RPC batches) until every transaction has a receipt; fail only when no new
+        receipt arrived for `receipt_timeout` seconds (a long pipeline may take longer in total)."""
         labels = labels or [""] * len(hashes)
         found: dict[str, Receipt] = {}
         deadline = time.monotonic() + self.receipt_timeout
         pause = 0.005
         while len(found) < len(hashes):
             pending = [h for h in hashes if h not in found]
+            before = len(found)
             for start in range(0, len(pending), self.batch_size):
                 chunk = pending[start : start + self.batch_size]
                 responses = self._retry(
@@ -228,10 +239,14 @@ class TransactionSender:
                         )
                 if progress:
                     progress(len(found))
+            if len(found) > before:
+                deadline = time.monotonic() + self.receipt_timeout
             if len(found) < len(hashes):
                 if time.monotonic() > deadline:
                     missing = len(hashes) - len(found)
-                    raise TransactionError(f"{missing} transaction(s) not mined within {self.receipt_timeout:.0f}s", pending[0])
+                    raise TransactionError(
+                        f"{missing} transaction(s) not mined: no receipt for {self.receipt_timeout:.0f}s", pending[0]
+                    )
                 time.sleep(pause)
                 pause = min(pause * 2, 0.5)
         return [Receipt(**{**found[h].__dict__, "label": label}) for h, label in zip(hashes, labels)]

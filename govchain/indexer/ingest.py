@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 from eth_abi import decode
@@ -59,30 +60,63 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+@lru_cache(maxsize=65_536)
+def _checksum(address_hex: str) -> str:
+    return Web3.to_checksum_address(address_hex)
+
+
+def _signed_word(word: str) -> int:
+    value = int(word, 16)
+    return value - (1 << 256) if value >= 1 << 255 else value
+
+
+def _word_decoder(type_: str) -> Callable[[str], Any] | None:
+    """A fast decoder of one 32-byte ABI word given as 64 hex chars, for static elementary types."""
+    if type_ == "address":
+        return lambda word: _checksum("0x" + word[24:])
+    if type_ == "bool":
+        return lambda word: word[-1] != "0"
+    if type_.startswith("uint"):
+        return lambda word: int(word, 16)
+    if type_.startswith("int"):
+        return _signed_word  # ABI sign-extends every intN to 256 bits
+    if type_.startswith("bytes") and type_[5:].isdigit():
+        size = int(type_[5:])
+        return lambda word: "0x" + word[: 2 * size]
+    return None
+
+
 class _EventDecoder:
-    """Decodes raw logs of one event ABI (indexed arguments from topics, the rest from data)."""
+    """Decodes raw logs of one event ABI (indexed arguments from topics, the rest from data).
+
+    Static elementary arguments are sliced straight from the hex words (the indexer's hot path);
+    anything dynamic goes through eth_abi.
+    """
 
     def __init__(self, contract: str, abi: dict[str, Any]) -> None:
         self.contract = contract
         self.name = abi["name"]
-        self.indexed = [(i["name"], _canonical_type(i)) for i in abi["inputs"] if i["indexed"]]
+        self.indexed = []
+        for item in (i for i in abi["inputs"] if i["indexed"]):
+            type_ = _canonical_type(item)
+            # dynamic indexed values (string, bytes, arrays, tuples) are only their hash
+            self.indexed.append((item["name"], _word_decoder(type_) or (lambda word: "0x" + word)))
         self.plain = [(i["name"], _canonical_type(i)) for i in abi["inputs"] if not i["indexed"]]
         self.plain_types = [t for _, t in self.plain]
+        words = [_word_decoder(t) for t in self.plain_types]
+        self.plain_words = words if all(w is not None for w in words) else None
 
     def decode(self, topics: list[str], data: str) -> dict[str, Any]:
         args: dict[str, Any] = {}
-        for (name, type_), topic in zip(self.indexed, topics[1:]):
-            raw = bytes.fromhex(topic[2:])
-            if type_ == "address":
-                args[name] = Web3.to_checksum_address(raw[12:])
-            elif type_ in ("bytes32", "string", "bytes") or type_.endswith("]") or type_.startswith("("):
-                args[name] = "0x" + raw.hex()  # dynamic indexed values are only their hash
-            else:
-                args[name] = _json_value(decode([type_], raw)[0])
-        if self.plain_types:
+        for (name, decode_word), topic in zip(self.indexed, topics[1:]):
+            args[name] = decode_word(topic[2:])
+        if self.plain_words is not None:
+            for n, ((name, _), decode_word) in enumerate(zip(self.plain, self.plain_words)):
+                args[name] = decode_word(data[2 + 64 * n : 66 + 64 * n])  # type: ignore[misc]
+        elif self.plain_types:
             values = decode(self.plain_types, bytes.fromhex(data[2:]))
             for (name, type_), value in zip(self.plain, values):
-                args[name] = Web3.to_checksum_address(value) if type_ == "address" else _json_value(value)
+                args[name] = _checksum(value) if type_ == "address" else _json_value(value)
         return args
 
 
@@ -196,7 +230,7 @@ class Indexer:
                     int(log["blockNumber"], 16),
                     int(log["logIndex"], 16),
                     log["transactionHash"],
-                    Web3.to_checksum_address(log["address"]),
+                    _checksum(log["address"]),
                     contract,
                     decoder.name,
                     decoder.decode(log["topics"], log["data"]),
