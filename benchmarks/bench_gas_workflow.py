@@ -38,8 +38,8 @@ def main() -> None:
     identities.grantRole(identities.REGISTRAR_ROLE(), police, {"from": admin})
     identities.bindPerson(applicant, os.urandom(32), LEVEL, {"from": police})
 
-    engine = project.WorkflowEngine.deploy(admin, identities, {"from": admin})
-    registry = project.EnterpriseRegistry.deploy(admin, engine, {"from": admin})
+    engine = project.WorkflowEngine.deploy(admin, identities, "0x" + "00" * 20, {"from": admin})
+    registry = project.EnterpriseRegistry.deploy(admin, engine, "0x" + "00" * 20, {"from": admin})
     engine.grantRole(engine.CASE_OPENER_ROLE(), registry, {"from": admin})
     roles = [keccak(text=name) for name in ("SAMR_INTAKE_ROLE", "SAMR_REVIEWER_ROLE", "SAMR_APPROVER_ROLE")]
     for role in roles:

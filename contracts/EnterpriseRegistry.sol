@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
+import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
+import {Context} from "@openzeppelin/contracts/utils/Context.sol";
 import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IEnterpriseRegistry} from "@govchain/interfaces/IEnterpriseRegistry.sol";
@@ -17,7 +19,7 @@ import {USCC} from "./libraries/USCC.sol";
 /// (the template's minimum identity level), so the registry makes no identity call of its own.
 /// Personal data never reaches the chain: the legal representative is an identity commitment and
 /// the name and business scope are document hashes, all carried by events only.
-contract EnterpriseRegistry is AccessControlEnumerable, IEnterpriseRegistry {
+contract EnterpriseRegistry is AccessControlEnumerable, ERC2771Context, IEnterpriseRegistry {
     /// @notice Market regulation officers: record changes, suspend, reinstate, deregister.
     bytes32 public constant MARKET_REGULATOR_ROLE = keccak256("MARKET_REGULATOR_ROLE");
 
@@ -28,7 +30,8 @@ contract EnterpriseRegistry is AccessControlEnumerable, IEnterpriseRegistry {
 
     /// @param admin the bootstrap governance account (the deployer, who later hands over to the timelock)
     /// @param engine_ the WorkflowEngine that reviews applications
-    constructor(address admin, address engine_) {
+    /// @param trustedForwarder the GovForwarder relaying citizens' signed applications (zero: none)
+    constructor(address admin, address engine_, address trustedForwarder) ERC2771Context(trustedForwarder) {
         if (admin == address(0) || engine_ == address(0)) revert EnterpriseRegistryZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _engine = IWorkflowEngine(engine_);
@@ -66,16 +69,16 @@ contract EnterpriseRegistry is AccessControlEnumerable, IEnterpriseRegistry {
         // later decision, and it accepts only the case id stored here, which a re-entrant call could
         // not match.
         // slither-disable-next-line reentrancy-no-eth,reentrancy-events
-        caseId = _engine.openCaseFor(msg.sender, templateId, USCC.subject(uscc));
+        caseId = _engine.openCaseFor(_msgSender(), templateId, USCC.subject(uscc));
         record.caseId = SafeCast.toUint64(caseId);
         emit EnterpriseApplied(
-            uscc, caseId, msg.sender, nameHash, legalRepCommitment, registeredCapitalFen, businessScopeHash
+            uscc, caseId, _msgSender(), nameHash, legalRepCommitment, registeredCapitalFen, businessScopeHash
         );
     }
 
     /// @inheritdoc ICaseHook
     function onCaseClosed(uint256 caseId, bytes32 subject, bool approved, bytes32 reasonHash) external {
-        if (msg.sender != address(_engine)) revert EnterpriseRegistryNotEngine(msg.sender);
+        if (msg.sender != address(_engine)) revert EnterpriseRegistryNotEngine(msg.sender); // the engine calls directly, never via the forwarder
         bytes18 uscc = bytes18(subject);
         Enterprise storage record = _enterprises[uscc];
         // only the registration case this registry opened for `uscc` may decide it
@@ -95,25 +98,25 @@ contract EnterpriseRegistry is AccessControlEnumerable, IEnterpriseRegistry {
     {
         if (newValueHash == bytes32(0)) revert EnterpriseRegistryMissingHash(uscc);
         _transition(uscc, _enterprises[uscc].status, Action.RecordChange); // status stays Registered
-        emit EnterpriseChanged(uscc, kind, newValueHash, msg.sender);
+        emit EnterpriseChanged(uscc, kind, newValueHash, _msgSender());
     }
 
     /// @inheritdoc IEnterpriseRegistry
     function suspend(bytes18 uscc, bytes32 reasonHash) external onlyRole(MARKET_REGULATOR_ROLE) {
         _apply(uscc, reasonHash, Action.Suspend);
-        emit EnterpriseSuspended(uscc, reasonHash, msg.sender);
+        emit EnterpriseSuspended(uscc, reasonHash, _msgSender());
     }
 
     /// @inheritdoc IEnterpriseRegistry
     function reinstate(bytes18 uscc, bytes32 reasonHash) external onlyRole(MARKET_REGULATOR_ROLE) {
         _apply(uscc, reasonHash, Action.Reinstate);
-        emit EnterpriseReinstated(uscc, reasonHash, msg.sender);
+        emit EnterpriseReinstated(uscc, reasonHash, _msgSender());
     }
 
     /// @inheritdoc IEnterpriseRegistry
     function deregister(bytes18 uscc, bytes32 reasonHash) external onlyRole(MARKET_REGULATOR_ROLE) {
         _apply(uscc, reasonHash, Action.Deregister);
-        emit EnterpriseDeregistered(uscc, reasonHash, msg.sender);
+        emit EnterpriseDeregistered(uscc, reasonHash, _msgSender());
     }
 
     /// @inheritdoc IEnterpriseRegistry
@@ -172,5 +175,18 @@ contract EnterpriseRegistry is AccessControlEnumerable, IEnterpriseRegistry {
             if (current == Status.Registered || current == Status.Suspended) return Status.Deregistered;
         }
         revert EnterpriseRegistryTransitionNotAllowed(uscc, current, action);
+    }
+
+    /// @dev Citizens' applications arrive through the trusted GovForwarder (ERC-2771): the signer, not the relayer, is the sender.
+    function _msgSender() internal view override(Context, ERC2771Context) returns (address) {
+        return ERC2771Context._msgSender();
+    }
+
+    function _msgData() internal view override(Context, ERC2771Context) returns (bytes calldata) {
+        return ERC2771Context._msgData();
+    }
+
+    function _contextSuffixLength() internal view override(Context, ERC2771Context) returns (uint256) {
+        return ERC2771Context._contextSuffixLength();
     }
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
+import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
+import {Context} from "@openzeppelin/contracts/utils/Context.sol";
 import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
 import {IWorkflowEngine} from "@govchain/interfaces/IWorkflowEngine.sol";
 import {ICaseHook} from "@govchain/interfaces/ICaseHook.sol";
@@ -23,7 +25,7 @@ import {IIdentityRegistry} from "@govchain/interfaces/IIdentityRegistry.sol";
 /// behind the same role checks as any caller, so no invariant is in flux during the call; a guard
 /// would only forbid legitimate chaining (a hook opening a follow-up case) and cost gas on every
 /// decision.
-contract WorkflowEngine is AccessControlEnumerable, IWorkflowEngine {
+contract WorkflowEngine is AccessControlEnumerable, ERC2771Context, IWorkflowEngine {
     /// @notice Contracts that open cases on behalf of applicants (e.g. EnterpriseRegistry).
     bytes32 public constant CASE_OPENER_ROLE = keccak256("CASE_OPENER_ROLE");
 
@@ -63,7 +65,8 @@ contract WorkflowEngine is AccessControlEnumerable, IWorkflowEngine {
 
     /// @param admin the bootstrap governance account (the deployer, who later hands over to the timelock)
     /// @param identities the IdentityRegistry that verifies applicants
-    constructor(address admin, address identities) {
+    /// @param trustedForwarder the GovForwarder relaying citizens' signed applications (zero: none)
+    constructor(address admin, address identities, address trustedForwarder) ERC2771Context(trustedForwarder) {
         if (admin == address(0) || identities == address(0)) revert WorkflowEngineZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _identities = IIdentityRegistry(identities);
@@ -106,7 +109,7 @@ contract WorkflowEngine is AccessControlEnumerable, IWorkflowEngine {
 
     /// @inheritdoc IWorkflowEngine
     function openCase(uint32 templateId, bytes32 subject) external returns (uint256 caseId) {
-        return _open(msg.sender, templateId, subject, false);
+        return _open(_msgSender(), templateId, subject, false);
     }
 
     /// @inheritdoc IWorkflowEngine
@@ -124,7 +127,8 @@ contract WorkflowEngine is AccessControlEnumerable, IWorkflowEngine {
         CaseRecord memory current = record;
         if (current.status != CaseStatus.InReview) _revertNotInReview(caseId, current.status);
         TemplateRecord storage template = _templates[current.templateId];
-        _checkRole(template.roles[current.step]);
+        address officer = _msgSender();
+        _checkRole(template.roles[current.step], officer);
         if (decision != Decision.Approve && reasonHash == bytes32(0)) {
             revert WorkflowEngineReasonRequired(caseId, decision);
         }
@@ -134,16 +138,16 @@ contract WorkflowEngine is AccessControlEnumerable, IWorkflowEngine {
             uint40 startedAt = uint40(block.timestamp); // fits until the year 36812
             record.step = next;
             record.stepStartedAt = startedAt;
-            emit StepDecided(caseId, current.step, decision, msg.sender, reasonHash);
+            emit StepDecided(caseId, current.step, decision, officer, reasonHash);
             emit StepStarted(caseId, next, startedAt + template.timeLimits[next]);
         } else if (decision == Decision.Return) {
             record.status = CaseStatus.Returned;
-            emit StepDecided(caseId, current.step, decision, msg.sender, reasonHash);
+            emit StepDecided(caseId, current.step, decision, officer, reasonHash);
             emit CaseReturned(caseId, current.applicant, current.step, reasonHash);
         } else {
             bool approved = decision == Decision.Approve;
             record.status = approved ? CaseStatus.Approved : CaseStatus.Rejected;
-            emit StepDecided(caseId, current.step, decision, msg.sender, reasonHash);
+            emit StepDecided(caseId, current.step, decision, officer, reasonHash);
             emit CaseClosed(caseId, current.applicant, approved);
             address hook = template.hook;
             if (hook != address(0)) {
@@ -159,7 +163,7 @@ contract WorkflowEngine is AccessControlEnumerable, IWorkflowEngine {
         CaseRecord storage record = _cases[caseId];
         CaseRecord memory current = record;
         if (current.status == CaseStatus.None) revert WorkflowEngineUnknownCase(caseId);
-        if (msg.sender != current.applicant) revert WorkflowEngineNotApplicant(caseId, msg.sender);
+        if (_msgSender() != current.applicant) revert WorkflowEngineNotApplicant(caseId, _msgSender());
         if (current.status != CaseStatus.Returned) revert WorkflowEngineCaseNotReturned(caseId, current.status);
         if (materialHash == bytes32(0)) revert WorkflowEngineMaterialRequired(caseId);
         uint40 startedAt = uint40(block.timestamp);
@@ -249,7 +253,7 @@ contract WorkflowEngine is AccessControlEnumerable, IWorkflowEngine {
             stepStartedAt: startedAt
         });
         if (subject != bytes32(0)) _subjects[caseId] = subject;
-        emit CaseOpened(caseId, templateId, applicant, subject, msg.sender);
+        emit CaseOpened(caseId, templateId, applicant, subject, _msgSender());
         emit StepStarted(caseId, 0, startedAt + template.timeLimits[0]);
     }
 
@@ -267,5 +271,18 @@ contract WorkflowEngine is AccessControlEnumerable, IWorkflowEngine {
     function _revertNotInReview(uint256 caseId, CaseStatus status) private pure {
         if (status == CaseStatus.None) revert WorkflowEngineUnknownCase(caseId);
         revert WorkflowEngineCaseNotInReview(caseId, status);
+    }
+
+    /// @dev Citizens' applications arrive through the trusted GovForwarder (ERC-2771): the signer, not the relayer, is the sender.
+    function _msgSender() internal view override(Context, ERC2771Context) returns (address) {
+        return ERC2771Context._msgSender();
+    }
+
+    function _msgData() internal view override(Context, ERC2771Context) returns (bytes calldata) {
+        return ERC2771Context._msgData();
+    }
+
+    function _contextSuffixLength() internal view override(Context, ERC2771Context) returns (uint256) {
+        return ERC2771Context._contextSuffixLength();
     }
 }

@@ -70,7 +70,17 @@ SUITE: tuple[Component, ...] = (
     Component("GovForwarder", lambda ctx: [], governed=False),
     Component("DepartmentRegistry", lambda ctx: [ctx.deployer]),
     Component("IdentityRegistry", lambda ctx: [ctx.deployer]),
+    Component(
+        "WorkflowEngine",
+        lambda ctx: [ctx.deployer, ctx.addresses["IdentityRegistry"], ctx.addresses["GovForwarder"]],
+    ),
+    Component(
+        "EnterpriseRegistry",
+        lambda ctx: [ctx.deployer, ctx.addresses["WorkflowEngine"], ctx.addresses["GovForwarder"]],
+    ),
 )
+
+HOURS = 3600
 
 
 @dataclass
@@ -197,6 +207,43 @@ class Deployer:
                     call = Call.of(contract.functions.grantRole(role_id(role), holder), label=f"grantRole({role}, {holder})")
                     self._or_governance(contract_name, call, calls)
 
+    def setup_workflows(self) -> None:
+        """Case openers, approval templates (by name, so re-runs add only new ones), registration template."""
+        engine = self.contract("WorkflowEngine")
+        registry = self.contract("EnterpriseRegistry")
+        opener = role_id("CASE_OPENER_ROLE")
+        calls: list[Call] = []
+        if not engine.functions.hasRole(opener, registry.address).call():
+            self._or_governance("WorkflowEngine", Call.of(engine.functions.grantRole(opener, registry.address), label="grantRole(CASE_OPENER_ROLE, EnterpriseRegistry)"), calls)
+        self._send(calls)
+
+        existing = {
+            bytes(engine.functions.templateInfo(i).call()[0]): i for i in range(1, engine.functions.templateCount().call() + 1)
+        }
+        templates: list[tuple[dict[str, Any], bytes]] = []
+        calls = []
+        for entry in self.consortium.get("workflows", []):
+            name_hash = keccak(text=entry["name"])
+            templates.append((entry, name_hash))
+            if name_hash in existing:
+                continue
+            steps = [(role_id(step["role"]), int(step["time_limit_hours"]) * HOURS) for step in entry["steps"]]
+            hook = self.data["contracts"][entry["hook"]]["address"] if entry.get("hook") else ZERO_ADDRESS
+            call = Call.of(engine.functions.createTemplate(name_hash, steps, hook, int(entry.get("min_level", 1))), label=f"createTemplate({entry['key']})")
+            self._or_governance("WorkflowEngine", call, calls)
+        self._send(calls)  # templates get ids in order, after the existing ones
+
+        ids = {
+            bytes(engine.functions.templateInfo(i).call()[0]): i for i in range(1, engine.functions.templateCount().call() + 1)
+        }
+        self.data["workflows"] = {entry["key"]: ids[h] for entry, h in templates if h in ids}
+        self._save()
+        registration = self.data["workflows"].get("ENTERPRISE_REGISTRATION")
+        if registration and registry.functions.registrationTemplate().call() != registration:
+            calls = []
+            self._or_governance("EnterpriseRegistry", Call.of(registry.functions.setRegistrationTemplate(registration), label="setRegistrationTemplate"), calls)
+            self._send(calls)
+
     def hand_over(self) -> None:
         """Give every governed contract's DEFAULT_ADMIN_ROLE to the timelock, then renounce it."""
         timelock = self.data["contracts"]["GovTimelock"]["address"]
@@ -225,6 +272,7 @@ def deploy_suite(
     deployer = Deployer(w3, sender, artifacts, consortium or load_consortium(), path)
     deployer.deploy_contracts()
     deployer.setup_consortium()
+    deployer.setup_workflows()
     if extra_setup:
         extra_setup(deployer)
     deployer.hand_over()

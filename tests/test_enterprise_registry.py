@@ -88,7 +88,7 @@ def identity(IdentityRegistry, admin, accounts):
 
 @pytest.fixture(scope="module")
 def engine(WorkflowEngine, identity, admin, accounts):
-    engine = WorkflowEngine.deploy(admin, identity, {"from": admin})
+    engine = WorkflowEngine.deploy(admin, identity, brownie.ZERO_ADDRESS, {"from": admin})
     engine.grantRole(REVIEW, accounts[5], {"from": admin})
     return engine
 
@@ -96,7 +96,7 @@ def engine(WorkflowEngine, identity, admin, accounts):
 @pytest.fixture(scope="module")
 def registry(EnterpriseRegistry, engine, admin, accounts):
     """Wired as the deploy script wires it: CASE_OPENER_ROLE, a one-step template hooked to the registry."""
-    registry = EnterpriseRegistry.deploy(admin, engine, {"from": admin})
+    registry = EnterpriseRegistry.deploy(admin, engine, brownie.ZERO_ADDRESS, {"from": admin})
     engine.grantRole(engine.CASE_OPENER_ROLE(), registry, {"from": admin})
     template = engine.createTemplate(keccak(text="企业设立登记"), [(REVIEW, 15 * DAY)], registry, LEVEL, {"from": admin})
     registry.setRegistrationTemplate(template.return_value, {"from": admin})
@@ -135,9 +135,9 @@ def record(registry, uscc=USCC):
 
 def test_deploy_rejects_zero_addresses(EnterpriseRegistry, engine, admin):
     with reverts_with("EnterpriseRegistryZeroAddress"):
-        EnterpriseRegistry.deploy(brownie.ZERO_ADDRESS, engine, {"from": admin})
+        EnterpriseRegistry.deploy(brownie.ZERO_ADDRESS, engine, brownie.ZERO_ADDRESS, {"from": admin})
     with reverts_with("EnterpriseRegistryZeroAddress"):
-        EnterpriseRegistry.deploy(admin, brownie.ZERO_ADDRESS, {"from": admin})
+        EnterpriseRegistry.deploy(admin, brownie.ZERO_ADDRESS, brownie.ZERO_ADDRESS, {"from": admin})
 
 
 def test_registration_template_must_call_the_registry_back(EnterpriseRegistry, registry, engine, admin, applicant):
@@ -151,7 +151,7 @@ def test_registration_template_must_call_the_registry_back(EnterpriseRegistry, r
     tx = registry.setRegistrationTemplate(two_step.return_value, {"from": admin})
     assert tx.events["RegistrationTemplateSet"]["templateId"] == two_step.return_value
     # a registry without a template takes no applications
-    fresh = EnterpriseRegistry.deploy(admin, engine, {"from": admin})
+    fresh = EnterpriseRegistry.deploy(admin, engine, brownie.ZERO_ADDRESS, {"from": admin})
     assert fresh.registrationTemplate() == 0
     with reverts_with("EnterpriseRegistryNoTemplate"):
         fresh.applyForRegistration(USCC, NAME_HASH, LEGAL_REP, CAPITAL_FEN, SCOPE_HASH, {"from": applicant})

@@ -57,3 +57,94 @@ def test_tampered_request_recovers_another_signer(forwarder, w3):
     tampered = SignedRequest(**{**request.to_json(), "data": "0x02"})
     assert recover_signer(tampered, forwarder.address, w3.eth.chain_id) != citizen.address
     assert Web3.is_checksum_address(request.sender)
+
+
+# --- end to end: a citizen's signed application relayed through the deployed suite -------------------
+
+from conftest import make_sender  # noqa: E402
+from govchain.connection import Deployment, Suite  # noqa: E402
+from govchain.domain import identity_commitment, uscc_bytes  # noqa: E402
+from govchain.exceptions import revert_class  # noqa: E402
+from govchain.relay import InvalidSignature, Relayer, RequestExpired  # noqa: E402
+
+USCC = "91370200163562681G"
+
+
+@pytest.fixture
+def suite(suite_deployment, w3, artifacts):
+    return Suite(w3, Deployment.load(suite_deployment.path), artifacts)
+
+
+@pytest.fixture
+def citizen(suite, w3, artifacts):
+    person = Account.create()
+    police = make_sender(w3, artifacts, 12)
+    police.transact(suite.contract("IdentityRegistry").functions.bindPerson(person.address, identity_commitment("11010519491231002X", b"\x01" * 32), 2))
+    return person
+
+
+@pytest.fixture
+def relayer(suite, w3, artifacts):
+    return Relayer(make_sender(w3, artifacts, 16), suite.contract("GovForwarder"))  # a big-data bureau account relays
+
+
+def _application(suite, uscc: bytes = uscc_bytes(USCC)):
+    registry = suite.contract("EnterpriseRegistry")
+    call = registry.functions.applyForRegistration(uscc, b"\x01" * 32, b"\x02" * 32, 10_000_000, b"\x03" * 32)
+    return registry, bytes.fromhex(call._encode_transaction_data()[2:])
+
+
+def test_relayed_application_is_the_citizens(suite, citizen, relayer, w3):
+    registry, data = _application(suite)
+    request = sign_request(citizen, relayer.forwarder.address, w3.eth.chain_id, registry.address, data, relayer.nonce(citizen.address))
+    relayer.relay(request)
+    enterprise = registry.functions.enterprise(uscc_bytes(USCC)).call()
+    case = suite.contract("WorkflowEngine").functions.caseInfo(enterprise[3]).call()
+    assert enterprise[0] == 1 and case[0] == citizen.address  # Applied, and the applicant is the citizen, not the relayer
+    assert w3.eth.get_balance(citizen.address) == 0  # the citizen paid no gas (and holds none)
+
+
+def test_ethers_signed_application_is_accepted_on_chain(suite, citizen, relayer, w3):
+    registry, data = _application(suite)
+    unsigned = sign_request(citizen, relayer.forwarder.address, w3.eth.chain_id, registry.address, data, relayer.nonce(citizen.address))
+    job = {"domain": domain(relayer.forwarder.address, w3.eth.chain_id), "types": FORWARD_REQUEST_TYPES, "message": _ethers_message(unsigned)}
+    signature = ethers({**job, "action": "sign", "privateKey": citizen.key.hex()})["signature"]
+    receipt = relayer.relay(SignedRequest(**{**unsigned.to_json(), "signature": signature}))
+    assert receipt.status == 1
+    assert registry.functions.statusOf(uscc_bytes(USCC)).call() == 1
+
+
+def test_replay_expiry_and_wrong_signer_are_refused(suite, citizen, relayer, w3):
+    registry, data = _application(suite)
+    forwarder = relayer.forwarder
+    request = sign_request(citizen, forwarder.address, w3.eth.chain_id, registry.address, data, relayer.nonce(citizen.address))
+    relayer.relay(request)
+    with pytest.raises(InvalidSignature, match="already relayed"):
+        relayer.relay(request)
+    # the chain refuses the replay too, with its own typed error
+    with pytest.raises(revert_class("ERC2771ForwarderInvalidSigner")):
+        relayer.sender.transact(forwarder.functions.execute(request.request_data()))
+
+    now = w3.eth.get_block("latest")["timestamp"]
+    expired = sign_request(citizen, forwarder.address, w3.eth.chain_id, registry.address, data, relayer.nonce(citizen.address), deadline=now - 1)
+    with pytest.raises(RequestExpired):
+        relayer.relay(expired)
+    with pytest.raises(revert_class("ERC2771ForwarderExpiredRequest")):
+        relayer.sender.transact(forwarder.functions.execute(expired.request_data()))
+
+    impostor = Account.create()
+    forged = sign_request(impostor, forwarder.address, w3.eth.chain_id, registry.address, data, relayer.nonce(citizen.address))
+    forged = SignedRequest(**{**forged.to_json(), "sender": citizen.address})
+    with pytest.raises(InvalidSignature, match="signed by"):
+        relayer.relay(forged)
+
+
+def test_refused_application_costs_nothing_and_names_the_reason(suite, citizen, relayer, w3):
+    bad = USCC[:17] + "H"
+    registry, data = _application(suite, bad.encode())
+    request = sign_request(citizen, relayer.forwarder.address, w3.eth.chain_id, registry.address, data, relayer.nonce(citizen.address))
+    nonce = w3.eth.get_transaction_count(relayer.sender.account.address)
+    with pytest.raises(revert_class("USCCInvalidCheckCharacter")) as excinfo:
+        relayer.relay(request)
+    assert excinfo.value.arguments["expected"] == b"G"
+    assert w3.eth.get_transaction_count(relayer.sender.account.address) == nonce

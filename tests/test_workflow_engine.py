@@ -43,7 +43,7 @@ def officers(accounts):
 
 @pytest.fixture(scope="module")
 def engine(WorkflowEngine, identity, admin, officers, accounts):
-    engine = WorkflowEngine.deploy(admin, identity, {"from": admin})
+    engine = WorkflowEngine.deploy(admin, identity, brownie.ZERO_ADDRESS, {"from": admin})
     for role, officer in zip((INTAKE, REVIEW, DECIDE), officers):
         engine.grantRole(role, officer, {"from": admin})
     engine.grantRole(engine.CASE_OPENER_ROLE(), accounts[7], {"from": admin})
@@ -68,9 +68,9 @@ def open_case(engine, applicant):
 
 def test_deploy_rejects_zero_addresses(WorkflowEngine, identity, admin):
     with reverts_with("WorkflowEngineZeroAddress"):
-        WorkflowEngine.deploy(brownie.ZERO_ADDRESS, identity, {"from": admin})
+        WorkflowEngine.deploy(brownie.ZERO_ADDRESS, identity, brownie.ZERO_ADDRESS, {"from": admin})
     with reverts_with("WorkflowEngineZeroAddress"):
-        WorkflowEngine.deploy(admin, brownie.ZERO_ADDRESS, {"from": admin})
+        WorkflowEngine.deploy(admin, brownie.ZERO_ADDRESS, brownie.ZERO_ADDRESS, {"from": admin})
 
 
 def test_create_template(engine, identity, admin):
@@ -276,7 +276,7 @@ def test_hook_templates_are_opened_by_openers_and_a_refusing_hook_blocks_the_clo
     engine, EnterpriseRegistry, admin, applicant, officers, accounts
 ):
     """The real EnterpriseRegistry as hook: it refuses a case it did not open, and so the decision."""
-    hook = EnterpriseRegistry.deploy(admin, engine, {"from": admin})
+    hook = EnterpriseRegistry.deploy(admin, engine, brownie.ZERO_ADDRESS, {"from": admin})
     template = engine.createTemplate(NAME, [(REVIEW, DAY)], hook, LEVEL, {"from": admin}).return_value
     assert engine.templateInfo(template)[1] == hook
     with reverts_with("WorkflowEngineOpenerRequired", template):
