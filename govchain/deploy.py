@@ -70,6 +70,7 @@ SUITE: tuple[Component, ...] = (
     Component("GovForwarder", lambda ctx: [], governed=False),
     Component("DepartmentRegistry", lambda ctx: [ctx.deployer]),
     Component("IdentityRegistry", lambda ctx: [ctx.deployer]),
+    Component("CreditRegistry", lambda ctx: [ctx.deployer]),
     Component(
         "WorkflowEngine",
         lambda ctx: [ctx.deployer, ctx.addresses["IdentityRegistry"], ctx.addresses["GovForwarder"]],
@@ -244,6 +245,21 @@ class Deployer:
             self._or_governance("EnterpriseRegistry", Call.of(registry.functions.setRegistrationTemplate(registration), label="setRegistrationTemplate"), calls)
             self._send(calls)
 
+    def setup_credit(self) -> None:
+        """Credit categories from the consortium YAML (configured when missing or different)."""
+        credit = self.contract("CreditRegistry").functions
+        calls: list[Call] = []
+        for entry in self.consortium.get("credit_categories", []):
+            wanted = (True, bool(entry.get("active", True)), bool(entry["public"]), int(entry["min_delta"]), int(entry["max_delta"]))
+            if tuple(credit.getCategory(int(entry["id"])).call()) == wanted:
+                continue
+            call = Call.of(
+                credit.configureCategory(int(entry["id"]), entry["name"], *wanted[1:]),
+                label=f"configureCategory({entry['id']}, {entry['name']})",
+            )
+            self._or_governance("CreditRegistry", call, calls)
+        self._send(calls)
+
     def hand_over(self) -> None:
         """Give every governed contract's DEFAULT_ADMIN_ROLE to the timelock, then renounce it."""
         timelock = self.data["contracts"]["GovTimelock"]["address"]
@@ -273,6 +289,7 @@ def deploy_suite(
     deployer.deploy_contracts()
     deployer.setup_consortium()
     deployer.setup_workflows()
+    deployer.setup_credit()
     if extra_setup:
         extra_setup(deployer)
     deployer.hand_over()

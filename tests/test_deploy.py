@@ -68,3 +68,13 @@ def test_workflows_are_wired(suite_deployment, w3, artifacts):
     investment = engine.templateInfo(data["workflows"]["INVESTMENT_PROJECT"]).call()
     assert [bytes(step[0]) for step in investment[4]] == [role_id(r) for r in ("DRC_REVIEWER_ROLE", "FIN_REVIEWER_ROLE", "TAX_REVIEWER_ROLE")]
     assert [step[1] for step in investment[4]] == [120 * 3600, 72 * 3600, 48 * 3600]
+
+
+def test_credit_categories_and_writers(suite_deployment, w3, artifacts):
+    suite = Suite(w3, Deployment.load(suite_deployment.path), artifacts)
+    credit = suite.contract("CreditRegistry").functions
+    for entry in load_consortium()["credit_categories"]:
+        assert tuple(credit.getCategory(entry["id"]).call()) == (True, True, entry["public"], entry["min_delta"], entry["max_delta"])
+    tax_officer = dev_accounts(w3.eth.chain_id)[6].address
+    assert credit.hasRole(role_id("CREDIT_WRITER_ROLE"), tax_officer).call()
+    assert not credit.hasRole(role_id("CREDIT_WRITER_ROLE"), dev_accounts(w3.eth.chain_id)[12].address).call()
