@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Callable, Iterable
 
-from eth_abi import decode
 from sqlalchemy import Engine, create_engine, delete, event, func, insert, select
 from web3 import Web3
 
-from govchain.artifacts import Artifacts, _canonical_type
+from govchain.artifacts import Artifacts
 from govchain.connection import Deployment
+from govchain.events import EventDecoder, checksum
 from govchain.exceptions import GovchainError
 from govchain.indexer.schema import blocks, checkpoint, events, metadata
 
@@ -52,74 +51,6 @@ class SyncResult:
     rolled_back_to: int | None = None
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, bytes):
-        return "0x" + value.hex()
-    if isinstance(value, (list, tuple)):
-        return [_json_value(v) for v in value]
-    return value
-
-
-@lru_cache(maxsize=65_536)
-def _checksum(address_hex: str) -> str:
-    return Web3.to_checksum_address(address_hex)
-
-
-def _signed_word(word: str) -> int:
-    value = int(word, 16)
-    return value - (1 << 256) if value >= 1 << 255 else value
-
-
-def _word_decoder(type_: str) -> Callable[[str], Any] | None:
-    """A fast decoder of one 32-byte ABI word given as 64 hex chars, for static elementary types."""
-    if type_ == "address":
-        return lambda word: _checksum("0x" + word[24:])
-    if type_ == "bool":
-        return lambda word: word[-1] != "0"
-    if type_.startswith("uint"):
-        return lambda word: int(word, 16)
-    if type_.startswith("int"):
-        return _signed_word  # ABI sign-extends every intN to 256 bits
-    if type_.startswith("bytes") and type_[5:].isdigit():
-        size = int(type_[5:])
-        return lambda word: "0x" + word[: 2 * size]
-    return None
-
-
-class _EventDecoder:
-    """Decodes raw logs of one event ABI (indexed arguments from topics, the rest from data).
-
-    Static elementary arguments are sliced straight from the hex words (the indexer's hot path);
-    anything dynamic goes through eth_abi.
-    """
-
-    def __init__(self, contract: str, abi: dict[str, Any]) -> None:
-        self.contract = contract
-        self.name = abi["name"]
-        self.indexed = []
-        for item in (i for i in abi["inputs"] if i["indexed"]):
-            type_ = _canonical_type(item)
-            # dynamic indexed values (string, bytes, arrays, tuples) are only their hash
-            self.indexed.append((item["name"], _word_decoder(type_) or (lambda word: "0x" + word)))
-        self.plain = [(i["name"], _canonical_type(i)) for i in abi["inputs"] if not i["indexed"]]
-        self.plain_types = [t for _, t in self.plain]
-        words = [_word_decoder(t) for t in self.plain_types]
-        self.plain_words = words if all(w is not None for w in words) else None
-
-    def decode(self, topics: list[str], data: str) -> dict[str, Any]:
-        args: dict[str, Any] = {}
-        for (name, decode_word), topic in zip(self.indexed, topics[1:]):
-            args[name] = decode_word(topic[2:])
-        if self.plain_words is not None:
-            for n, ((name, _), decode_word) in enumerate(zip(self.plain, self.plain_words)):
-                args[name] = decode_word(data[2 + 64 * n : 66 + 64 * n])  # type: ignore[misc]
-        elif self.plain_types:
-            values = decode(self.plain_types, bytes.fromhex(data[2:]))
-            for (name, type_), value in zip(self.plain, values):
-                args[name] = _checksum(value) if type_ == "address" else _json_value(value)
-        return args
-
-
 class Indexer:
     """Indexes every event of the deployed suite into the database at `database_url`."""
 
@@ -140,9 +71,9 @@ class Indexer:
         metadata.create_all(self.engine)
         self.chunk = chunk
         self.addresses = {info["address"].lower(): name for name, info in deployment.contracts.items()}
-        self.decoders: dict[str, _EventDecoder] = {}
+        self.decoders: dict[str, EventDecoder] = {}
         for topic, (contract, abi) in artifacts.events.items():
-            self.decoders["0x" + topic.hex()] = _EventDecoder(contract, abi)
+            self.decoders["0x" + topic.hex()] = EventDecoder(contract, abi)
 
     # --- checkpoint and reorgs ---------------------------------------------------------------
 
@@ -230,7 +161,7 @@ class Indexer:
                     int(log["blockNumber"], 16),
                     int(log["logIndex"], 16),
                     log["transactionHash"],
-                    _checksum(log["address"]),
+                    checksum(log["address"]),
                     contract,
                     decoder.name,
                     decoder.decode(log["topics"], log["data"]),
