@@ -21,10 +21,12 @@ from web3.exceptions import ContractCustomError, ContractLogicError, ContractPan
 
 from govchain.artifacts import Artifacts
 from govchain.exceptions import ChainNotRunning, ContractRevert, TransactionError, UnknownRevert
+from govchain.signer import DEV_CHAIN_IDS
 
 TRANSIENT = (requests.ConnectionError, requests.Timeout, ConnectionError, TimeoutError)
 DEFAULT_BATCH = 200  # transactions per JSON-RPC batch
 MAX_BATCH_BYTES = 1_000_000  # and at most this much raw transaction data per batch (nodes cap request size)
+DEV_NUDGE_AFTER_S = 1.0  # on a local dev chain, mine a block after this long without a new receipt
 GAS_HEADROOM = 1.2  # estimated gas x this = gas limit (state can change between estimate and inclusion)
 
 
@@ -217,6 +219,7 @@ class TransactionSender:
         labels = labels or [""] * len(hashes)
         found: dict[str, Receipt] = {}
         deadline = time.monotonic() + self.receipt_timeout
+        stalled_since = time.monotonic()
         pause = 0.005
         while len(found) < len(hashes):
             pending = [h for h in hashes if h not in found]
@@ -241,6 +244,12 @@ class TransactionSender:
                     progress(len(found))
             if len(found) > before:
                 deadline = time.monotonic() + self.receipt_timeout
+                stalled_since = time.monotonic()
+            elif self.chain_id in DEV_CHAIN_IDS and time.monotonic() - stalled_since > DEV_NUDGE_AFTER_S:
+                # Anvil's automine mines when transactions arrive; a pipeline larger than a block leaves
+                # the rest waiting for the next arrival. On a local dev chain, mine one.
+                self._retry(lambda: self.w3.provider.make_request("evm_mine", []))
+                stalled_since = time.monotonic()
             if len(found) < len(hashes):
                 if time.monotonic() > deadline:
                     missing = len(hashes) - len(found)
