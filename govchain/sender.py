@@ -25,6 +25,7 @@ from govchain.signer import DEV_CHAIN_IDS
 
 TRANSIENT = (requests.ConnectionError, requests.Timeout, ConnectionError, TimeoutError)
 DEFAULT_BATCH = 200  # transactions per JSON-RPC batch
+MAX_IN_FLIGHT = 600  # unconfirmed transactions at most: Anvil's automine misses bursts beyond ~1,000
 MAX_BATCH_BYTES = 1_000_000  # and at most this much raw transaction data per batch (nodes cap request size)
 DEV_NUDGE_AFTER_S = 1.0  # on a local dev chain, mine a block after this long without a new receipt
 GAS_HEADROOM = 1.2  # estimated gas x this = gas limit (state can change between estimate and inclusion)
@@ -71,6 +72,7 @@ class TransactionSender:
         retries: int = 5,
         receipt_timeout: float = 120.0,
         batch_size: int = DEFAULT_BATCH,
+        max_in_flight: int = MAX_IN_FLIGHT,
     ) -> None:
         self.w3 = w3
         self.account = account
@@ -79,6 +81,7 @@ class TransactionSender:
         self.retries = retries
         self.receipt_timeout = receipt_timeout
         self.batch_size = batch_size
+        self.max_in_flight = max_in_flight
         self.chain_id = self._retry(lambda: w3.eth.chain_id)
         self.resent: list[str] = []  # hashes this sender had to send again (after a node restart)
         self._lock = threading.Lock()
@@ -164,6 +167,8 @@ class TransactionSender:
             }
             signed.append(self.account.sign_transaction(tx))
         hashes = ["0x" + bytes(s.hash).hex() for s in signed]
+        labels = [c.label for c in prepared]
+        receipts: list[Receipt] = []
         start = 0
         while start < len(signed):
             end, size = start, 0
@@ -174,7 +179,16 @@ class TransactionSender:
                 end += 1
             self._send_raw_batch(signed[start:end], hashes[start:end])
             start = end
-        receipts = self.wait_for_receipts(hashes, [c.label for c in prepared], progress=progress)
+            if start - len(receipts) > self.max_in_flight:  # bound what the node must hold at once
+                done = start - self.max_in_flight // 2
+                receipts += self.wait_for_receipts(hashes[len(receipts) : done], labels[len(receipts) : done])
+                if progress:
+                    progress(len(receipts))
+        receipts += self.wait_for_receipts(
+            hashes[len(receipts) :],
+            labels[len(receipts) :],
+            progress=(lambda n, base=len(receipts): progress(base + n)) if progress else None,
+        )
         if check:
             for receipt in receipts:
                 if receipt.status != 1:
