@@ -137,5 +137,127 @@ def index(
     )
 
 
+enterprise_app = typer.Typer(help="Enterprises (企业登记).", no_args_is_help=True)
+case_app = typer.Typer(help="Approval cases (审批).", no_args_is_help=True)
+credit_app = typer.Typer(help="Credit records (信用体系).", no_args_is_help=True)
+app.add_typer(enterprise_app, name="enterprise")
+app.add_typer(case_app, name="case")
+app.add_typer(credit_app, name="credit")
+
+
+def _open_index():  # noqa: ANN202 - (suite, indexer) for the read commands
+    """The deployed suite and an index synced to the head (quick when already up to date)."""
+    from govchain.connection import Suite
+    from govchain.indexer import Indexer
+
+    config = Config.load()
+    suite = Suite.from_config(config)
+    indexer = Indexer(suite.w3, suite.deployment, suite.artifacts, config.database_url)
+    indexer.sync()
+    return suite, indexer
+
+
+def _show(view: Any, as_json: bool, render: Any) -> None:
+    if as_json:
+        _emit_json(view.to_json())
+    else:
+        render(view)
+
+
+def _when(timestamp: int | None) -> str:
+    import datetime as dt
+
+    if not timestamp:
+        return "-"
+    return dt.datetime.fromtimestamp(timestamp, dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@enterprise_app.command("show")
+def enterprise_show(uscc: str, as_json: bool = JsonOption) -> None:
+    """An enterprise by its unified social credit code: status, times, history."""
+    from govchain.views import enterprise_view
+
+    try:
+        suite, indexer = _open_index()
+        view = enterprise_view(suite, indexer.engine, uscc.strip().upper())
+    except GovchainError as exc:
+        _fail(exc)
+        return
+
+    def render(v: Any) -> None:
+        console.print(f"[bold]{v.uscc}[/]  status {v.status}  case {v.case_id or '-'}")
+        console.print(f"applied {_when(v.applied_at)}  decided {_when(v.decided_at)}"
+                      + (f"  ({v.seconds_to_decision} s)" if v.seconds_to_decision is not None else ""))
+        for entry in v.history:
+            console.print(f"  {_when(entry.timestamp)}  block {entry.block_number:<6} {entry.event}")
+
+    _show(view, as_json, render)
+
+
+@case_app.command("show")
+def case_show(case_id: int, as_json: bool = JsonOption) -> None:
+    """A case's timeline: every step, department role, decision, time and overdue mark."""
+    from govchain.views import case_view
+
+    try:
+        suite, indexer = _open_index()
+        view = case_view(suite, indexer.engine, case_id)
+    except GovchainError as exc:
+        _fail(exc)
+        return
+
+    def render(v: Any) -> None:
+        console.print(f"[bold]case {v.case_id}[/]  template {v.template_id}  status {v.status}"
+                      + ("  [red]OVERDUE[/]" if v.overdue else "") + f"  applicant {v.applicant}")
+        for step in v.steps:
+            mark = " [red]overdue[/]" if step.overdue else ""
+            console.print(f"  step {step.step + 1}/{v.step_count}  started {_when(step.started_at)}  deadline {_when(step.deadline)}"
+                          f"  decided {_when(step.decided_at)} {step.decision or ''}{mark}")
+
+    _show(view, as_json, render)
+
+
+@credit_app.command("show")
+def credit_show(
+    subject: str = typer.Argument(..., help="An enterprise's USCC, or a person's 0x identity commitment."),
+    public_only: bool = typer.Option(False, "--public", help="Only public categories."),
+    as_json: bool = JsonOption,
+) -> None:
+    """A subject's credit score and records (corrections and revocations included)."""
+    from govchain.domain import uscc_subject
+    from govchain.views import credit_view
+
+    try:
+        key = _subject_key(subject)
+        suite, indexer = _open_index()
+        view = credit_view(suite, indexer.engine, key, public_only)
+    except GovchainError as exc:
+        _fail(exc)
+        return
+
+    def render(v: Any) -> None:
+        console.print(f"[bold]{subject}[/]  score {v.score}  records {v.record_count}")
+        for r in v.records:
+            state = " (revoked)" if r.revoked else ""
+            console.print(f"  #{r.index:<4} {_when(r.timestamp)}  category {r.category}  delta {r.delta:+d}{state}")
+
+    _show(view, as_json, render)
+
+
+def _subject_key(subject: str) -> bytes:
+    from govchain.domain import uscc_subject
+
+    subject = subject.strip()
+    if subject.startswith("0x"):
+        try:
+            key = bytes.fromhex(subject[2:])
+        except ValueError:
+            key = b""
+        if len(key) != 32:
+            raise GovchainError(f"a commitment is 0x and 64 hex digits, got {subject!r}")
+        return key
+    return uscc_subject(subject.upper())
+
+
 if __name__ == "__main__":
     app()

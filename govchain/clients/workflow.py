@@ -46,8 +46,9 @@ class WorkflowClient(ContractClient):
     name = "WorkflowEngine"
 
     def case(self, case_id: int) -> Case:
-        if case_id <= 0 or case_id > self.functions.caseCount().call():
-            raise UnknownCase(f"no case {case_id} (cases are numbered 1..{self.functions.caseCount().call()})")
+        count = self.functions.caseCount().call()
+        if case_id <= 0 or case_id > count:
+            raise UnknownCase(f"no case {case_id} ({f'cases are numbered 1..{count}' if count else 'no case was opened yet'})")
         info = self.functions.caseInfo(case_id).call()
         return Case(
             case_id, info[0], info[1], info[2], info[3], CaseStatus(info[4]), info[5], info[6],

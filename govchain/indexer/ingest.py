@@ -20,7 +20,7 @@ from govchain.artifacts import Artifacts
 from govchain.connection import Deployment
 from govchain.events import EventDecoder, checksum
 from govchain.exceptions import GovchainError
-from govchain.indexer.schema import blocks, checkpoint, events, metadata
+from govchain.indexer.schema import blocks, checkpoint, contracts, events, metadata
 
 DEFAULT_CHUNK = 5_000  # blocks per eth_getLogs request (halved when the node refuses a range)
 
@@ -74,7 +74,22 @@ class Indexer:
         self.decoders: dict[str, EventDecoder] = {}
         for topic, (contract, abi) in artifacts.events.items():
             self.decoders["0x" + topic.hex()] = EventDecoder(contract, abi)
+        self.reindexed = self._track_contracts()
 
+    def _track_contracts(self) -> bool:
+        """Record which contracts the index covers; if the deployment added one, start over."""
+        with self.engine.begin() as conn:
+            known = {row.address for row in conn.execute(select(contracts.c.address))}
+            wanted = set(self.addresses)
+            if known == wanted:
+                return False
+            restart = bool(known) or conn.execute(select(func.count()).select_from(events)).scalar_one() > 0
+            if restart:
+                for table in (events, blocks, checkpoint):
+                    conn.execute(delete(table))
+            conn.execute(delete(contracts))
+            conn.execute(insert(contracts), [{"address": a, "name": n} for a, n in self.addresses.items()])
+            return restart
     # --- checkpoint and reorgs ---------------------------------------------------------------
 
     def checkpoint(self) -> tuple[int, str] | None:

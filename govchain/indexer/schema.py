@@ -36,3 +36,11 @@ checkpoint = Table(
     Column("block_number", BigInteger, nullable=False),
     Column("block_hash", String(66), nullable=False),
 )
+
+contracts = Table(
+    "contracts",
+    metadata,
+    Column("address", String(42), primary_key=True),
+    Column("name", String(64), nullable=False),
+)
+"""The contracts the index covers; a deployment that adds one triggers a re-index (see Indexer)."""
