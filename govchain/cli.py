@@ -137,6 +137,36 @@ def index(
     )
 
 
+@app.command("demo")
+def demo(
+    fresh: bool = typer.Option(False, "--fresh", help="Wipe the local chain's state and seed a new demo."),
+    no_serve: bool = typer.Option(True, "--no-serve/--serve", help="Stop after the summary (the explorer comes later)."),
+) -> None:
+    """Start the local chain, deploy, seed a realistic Qingdao day, index, and print a summary."""
+    from govchain.demo import run_demo
+
+    try:
+        summary = run_demo(Config.load(), lambda line: console.print(f"[dim]›[/] {line}", highlight=False), fresh=fresh)
+    except GovchainError as exc:
+        _fail(exc)
+        return
+    console.print(f"\n[bold]govchain demo[/] ({'reused' if summary.reused else 'seeded'} in {summary.seconds:.0f}s)")
+    for key, value in summary.counts.items():
+        console.print(f"  {value:>7,}  {key}", highlight=False)
+    ex = summary.examples
+    console.print("\n[bold]explore[/]")
+    for command in (
+        "govchain chain status",
+        f"govchain enterprise show {ex.get('registered_uscc', '<USCC>')}",
+        f"govchain enterprise show {ex.get('rejected_uscc', '<USCC>')}",
+        f"govchain case show {ex.get('overdue_case', 1)}",
+        f"govchain case show {ex.get('approved_case', 1)}",
+        f"govchain credit show {ex.get('credit_subject_uscc', '<USCC>')} --public",
+        "govchain index --json",
+    ):
+        console.print(f"  .venv/bin/{command}", highlight=False)
+
+
 enterprise_app = typer.Typer(help="Enterprises (企业登记).", no_args_is_help=True)
 case_app = typer.Typer(help="Approval cases (审批).", no_args_is_help=True)
 credit_app = typer.Typer(help="Credit records (信用体系).", no_args_is_help=True)

@@ -141,7 +141,7 @@ class Deployer:
         ctx = DeployContext(self.consortium, self.sender.account.address, {}, self.resolve)
         for component in SUITE:
             known = self.data["contracts"].get(component.name)
-            if known and self.w3.eth.get_code(known["address"]):
+            if known and self._still_deployed(known):
                 ctx.addresses[component.name] = known["address"]
                 self.result.reused.append(component.name)
                 continue
@@ -153,11 +153,26 @@ class Deployer:
             receipt = self.sender.transact(Call(None, data, label=f"deploy {component.name}"))
             self.result.transactions += 1
             ctx.addresses[component.name] = receipt.contract_address
-            self.data["contracts"][component.name] = {"address": receipt.contract_address, "block": receipt.block_number}
+            self.data["contracts"][component.name] = {
+                "address": receipt.contract_address,
+                "block": receipt.block_number,
+                "tx": receipt.tx_hash,
+            }
             self.data.setdefault("deployer", self.sender.account.address)
             self._save()
             self.result.deployed.append(component.name)
         self.result.addresses = dict(ctx.addresses)
+
+    def _still_deployed(self, known: dict[str, Any]) -> bool:
+        """The recorded deployment transaction is on this chain and created this address (a reset
+        chain can hold another contract at the same address)."""
+        if "tx" not in known:
+            return bool(self.w3.eth.get_code(known["address"]))
+        try:
+            receipt = self.w3.eth.get_transaction_receipt(known["tx"])
+        except Exception:  # noqa: BLE001 - web3 raises TransactionNotFound
+            return False
+        return receipt["contractAddress"] == known["address"] and bool(self.w3.eth.get_code(known["address"]))
 
     def _send(self, calls: list[Call]) -> None:
         if calls:

@@ -27,6 +27,7 @@ from govchain.sender import Call, Receipt, TransactionSender
 DOMAIN_NAME = "GovForwarder"
 DOMAIN_VERSION = "1"
 DEFAULT_GAS = 500_000  # gas the citizen grants the inner call
+FORWARDER_OVERHEAD_GAS = 80_000  # signature check, nonce, call forwarding, on top of the request's own gas
 DEFAULT_VALIDITY_S = 3600  # a signed application expires after an hour unless told otherwise
 
 FORWARD_REQUEST_TYPES: dict[str, list[dict[str, str]]] = {
@@ -161,7 +162,7 @@ class Relayer:
         """The nonce the citizen's next request must carry."""
         return self.forwarder.functions.nonces(citizen).call()
 
-    def check(self, request: SignedRequest) -> None:
+    def check(self, request: SignedRequest, expected_nonce: int | None = None) -> None:
         """Refuse (typed) anything the forwarder or the target would refuse; sends nothing."""
         now = self.sender.w3.eth.get_block("latest")["timestamp"]
         if request.deadline < now:
@@ -172,7 +173,7 @@ class Relayer:
             raise InvalidSignature(f"the signature cannot be decoded: {exc}") from exc
         if signer != request.sender:
             raise InvalidSignature(f"the request is signed by {signer}, not by {request.sender}")
-        expected = self.nonce(request.sender)
+        expected = self.nonce(request.sender) if expected_nonce is None else expected_nonce
         if request.nonce != expected:
             raise InvalidSignature(
                 f"nonce {request.nonce} is not {request.sender}'s next nonce ({expected}): already relayed or out of order"
@@ -196,3 +197,21 @@ class Relayer:
         """Check, then submit; returns the receipt of the forwarder's `execute`."""
         self.check(request)
         return self.sender.transact(Call.of(self.forwarder.functions.execute(request.request_data()), label="relay"))
+
+    def relay_many(self, requests: list[SignedRequest]) -> list[Receipt]:
+        """Check every request (all or nothing), then pipeline them; a citizen's requests run in nonce order.
+
+        The inner calls are simulated on the current state, so requests that depend on an earlier
+        one of the same batch (other than by nonce) belong in a later batch.
+        """
+        next_nonce: dict[str, int] = {}
+        for request in requests:
+            expected = next_nonce.get(request.sender)
+            self.check(request, expected if expected is not None else self.nonce(request.sender))
+            next_nonce[request.sender] = request.nonce + 1
+        calls = [
+            Call(self.forwarder.address, HexBytes(self.forwarder.functions.execute(r.request_data())._encode_transaction_data()),
+                 gas=r.gas + FORWARDER_OVERHEAD_GAS, label="relay")
+            for r in requests
+        ]  # fmt: skip
+        return self.sender.transact_many(calls)
