@@ -8,7 +8,6 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 export PATH := $(CURDIR)/node_modules/.bin:$(BIN):$(PATH)
 BROWNIE := $(BIN)/brownie
-DEMO_NETWORK ?= govchain-local
 
 .PHONY: setup demo test bench compile slither chain-start chain-stop clean
 
@@ -29,9 +28,8 @@ compile: setup
 	$(BROWNIE) compile
 
 demo: setup
-	$(BIN)/govchain chain start
-	$(BROWNIE) compile
-	$(BROWNIE) run scripts/deploy.py --network $(DEMO_NETWORK)
+	$(BROWNIE) compile >/dev/null
+	$(BIN)/govchain demo
 
 test: setup
 	$(BROWNIE) test -p no:cacheprovider

@@ -13,13 +13,6 @@ from eth_utils import function_signature_to_4byte_selector, keccak, to_checksum_
 
 from govchain.exceptions import ArtifactError, ContractRevert, UnknownRevert, revert_class
 
-SUITE = (
-    "GovTimelock",
-    "DepartmentRegistry",
-    "IdentityRegistry",
-)
-"""The deployable contracts of the suite, in deploy order (the deploy script extends this)."""
-
 _PANIC = bytes.fromhex("4e487b71")
 _ERROR_STRING = bytes.fromhex("08c379a0")
 

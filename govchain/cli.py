@@ -13,15 +13,22 @@ from typing import Any
 import typer
 from rich.console import Console
 
+from pathlib import Path
+
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from govchain.artifacts import Artifacts
 from govchain.chain import DEFAULT_PORT, LocalChain
+from govchain.config import Config
+from govchain.connection import Deployment, connect
 from govchain.exceptions import GovchainError
 
 app = typer.Typer(help="govchain: the government public-service chain, from the command line.", no_args_is_help=True)
 chain_app = typer.Typer(help="The persistent local chain (Anvil).", no_args_is_help=True)
 app.add_typer(chain_app, name="chain")
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 PortOption = typer.Option(DEFAULT_PORT, "--port", help="RPC port of the local chain.")
 JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
@@ -71,6 +78,215 @@ def chain_status(port: int = PortOption, as_json: bool = JsonOption) -> None:
         console.print(f"not running at {status.rpc_url}")
     if not status.running:
         raise typer.Exit(3)
+
+
+ConsortiumOption = typer.Option(None, "--consortium", help="Consortium YAML (default config/consortium.yaml).")
+
+
+@app.command("deploy")
+def deploy(consortium: Path | None = ConsortiumOption) -> None:
+    """Deploy the suite (what is missing) and set up the consortium; writes deployments/<chain-id>.json."""
+    from govchain.deploy import deploy_suite, load_consortium
+    from govchain.report import print_deploy_result
+    from govchain.sender import TransactionSender
+    from govchain.signer import signer_or_dev
+
+    try:
+        config = Config.load()
+        w3 = connect(config)
+        chain_id = w3.eth.chain_id
+        sender = TransactionSender(w3, signer_or_dev(chain_id), Artifacts(config.build_dir))
+        result = deploy_suite(w3, sender, sender.artifacts, config.deployment_path(chain_id), load_consortium(consortium))
+    except GovchainError as exc:
+        _fail(exc)
+        return
+    print_deploy_result(result)
+
+
+@app.command("index")
+def index(
+    to_block: int | None = typer.Option(None, "--to-block", help="Stop at this block (default: the head)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Index the suite's events into the database (resumes from its checkpoint; repairs reorgs)."""
+    from govchain.indexer import Indexer
+
+    try:
+        config = Config.load()
+        w3 = connect(config)
+        deployment = Deployment.load(config.deployment_path(w3.eth.chain_id))
+        indexer = Indexer(w3, deployment, Artifacts(config.build_dir), config.database_url)
+        columns = (TextColumn("indexing"), BarColumn(), TextColumn("{task.completed}/{task.total} blocks"), TimeRemainingColumn())
+        with Progress(*columns, console=err_console, transient=True, disable=as_json) as bar:
+            task = bar.add_task("index", total=None)
+            result = indexer.sync(to_block, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    except GovchainError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        _emit_json({**dataclasses.asdict(result), "total_events": indexer.count(), "database": config.database_url})
+        return
+    if result.rolled_back_to is not None:
+        console.print(f"[yellow]reorg: rolled back to block {result.rolled_back_to} and re-indexed[/]")
+    if result.from_block > result.to_block:
+        console.print(f"index is up to date at block {result.to_block}; {indexer.count()} event(s) in {config.database_url}")
+        return
+    console.print(
+        f"indexed blocks {result.from_block}..{result.to_block}: {result.events} new event(s) "
+        f"in {result.seconds:.2f}s; {indexer.count()} in {config.database_url}"
+    )
+
+
+@app.command("demo")
+def demo(
+    fresh: bool = typer.Option(False, "--fresh", help="Wipe the local chain's state and seed a new demo."),
+    no_serve: bool = typer.Option(True, "--no-serve/--serve", help="Stop after the summary (the explorer comes later)."),
+) -> None:
+    """Start the local chain, deploy, seed a realistic Qingdao day, index, and print a summary."""
+    from govchain.demo import run_demo
+
+    try:
+        summary = run_demo(Config.load(), lambda line: console.print(f"[dim]›[/] {line}", highlight=False), fresh=fresh)
+    except GovchainError as exc:
+        _fail(exc)
+        return
+    console.print(f"\n[bold]govchain demo[/] ({'reused' if summary.reused else 'seeded'} in {summary.seconds:.0f}s)")
+    for key, value in summary.counts.items():
+        console.print(f"  {value:>7,}  {key}", highlight=False)
+    ex = summary.examples
+    console.print("\n[bold]explore[/]")
+    for command in (
+        "govchain chain status",
+        f"govchain enterprise show {ex.get('registered_uscc', '<USCC>')}",
+        f"govchain enterprise show {ex.get('rejected_uscc', '<USCC>')}",
+        f"govchain case show {ex.get('overdue_case', 1)}",
+        f"govchain case show {ex.get('approved_case', 1)}",
+        f"govchain credit show {ex.get('credit_subject_uscc', '<USCC>')} --public",
+        "govchain index --json",
+    ):
+        console.print(f"  .venv/bin/{command}", highlight=False)
+
+
+enterprise_app = typer.Typer(help="Enterprises (企业登记).", no_args_is_help=True)
+case_app = typer.Typer(help="Approval cases (审批).", no_args_is_help=True)
+credit_app = typer.Typer(help="Credit records (信用体系).", no_args_is_help=True)
+app.add_typer(enterprise_app, name="enterprise")
+app.add_typer(case_app, name="case")
+app.add_typer(credit_app, name="credit")
+
+
+def _open_index():  # noqa: ANN202 - (suite, indexer) for the read commands
+    """The deployed suite and an index synced to the head (quick when already up to date)."""
+    from govchain.connection import Suite
+    from govchain.indexer import Indexer
+
+    config = Config.load()
+    suite = Suite.from_config(config)
+    indexer = Indexer(suite.w3, suite.deployment, suite.artifacts, config.database_url)
+    indexer.sync()
+    return suite, indexer
+
+
+def _show(view: Any, as_json: bool, render: Any) -> None:
+    if as_json:
+        _emit_json(view.to_json())
+    else:
+        render(view)
+
+
+def _when(timestamp: int | None) -> str:
+    import datetime as dt
+
+    if not timestamp:
+        return "-"
+    return dt.datetime.fromtimestamp(timestamp, dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@enterprise_app.command("show")
+def enterprise_show(uscc: str, as_json: bool = JsonOption) -> None:
+    """An enterprise by its unified social credit code: status, times, history."""
+    from govchain.views import enterprise_view
+
+    try:
+        suite, indexer = _open_index()
+        view = enterprise_view(suite, indexer.engine, uscc.strip().upper())
+    except GovchainError as exc:
+        _fail(exc)
+        return
+
+    def render(v: Any) -> None:
+        console.print(f"[bold]{v.uscc}[/]  status {v.status}  case {v.case_id or '-'}")
+        console.print(f"applied {_when(v.applied_at)}  decided {_when(v.decided_at)}"
+                      + (f"  ({v.seconds_to_decision} s)" if v.seconds_to_decision is not None else ""))
+        for entry in v.history:
+            console.print(f"  {_when(entry.timestamp)}  block {entry.block_number:<6} {entry.event}")
+
+    _show(view, as_json, render)
+
+
+@case_app.command("show")
+def case_show(case_id: int, as_json: bool = JsonOption) -> None:
+    """A case's timeline: every step, department role, decision, time and overdue mark."""
+    from govchain.views import case_view
+
+    try:
+        suite, indexer = _open_index()
+        view = case_view(suite, indexer.engine, case_id)
+    except GovchainError as exc:
+        _fail(exc)
+        return
+
+    def render(v: Any) -> None:
+        console.print(f"[bold]case {v.case_id}[/]  template {v.template_id}  status {v.status}"
+                      + ("  [red]OVERDUE[/]" if v.overdue else "") + f"  applicant {v.applicant}")
+        for step in v.steps:
+            mark = " [red]overdue[/]" if step.overdue else ""
+            console.print(f"  step {step.step + 1}/{v.step_count}  started {_when(step.started_at)}  deadline {_when(step.deadline)}"
+                          f"  decided {_when(step.decided_at)} {step.decision or ''}{mark}")
+
+    _show(view, as_json, render)
+
+
+@credit_app.command("show")
+def credit_show(
+    subject: str = typer.Argument(..., help="An enterprise's USCC, or a person's 0x identity commitment."),
+    public_only: bool = typer.Option(False, "--public", help="Only public categories."),
+    as_json: bool = JsonOption,
+) -> None:
+    """A subject's credit score and records (corrections and revocations included)."""
+    from govchain.domain import uscc_subject
+    from govchain.views import credit_view
+
+    try:
+        key = _subject_key(subject)
+        suite, indexer = _open_index()
+        view = credit_view(suite, indexer.engine, key, public_only)
+    except GovchainError as exc:
+        _fail(exc)
+        return
+
+    def render(v: Any) -> None:
+        console.print(f"[bold]{subject}[/]  score {v.score}  records {v.record_count}")
+        for r in v.records:
+            state = " (revoked)" if r.revoked else ""
+            console.print(f"  #{r.index:<4} {_when(r.timestamp)}  category {r.category}  delta {r.delta:+d}{state}")
+
+    _show(view, as_json, render)
+
+
+def _subject_key(subject: str) -> bytes:
+    from govchain.domain import uscc_subject
+
+    subject = subject.strip()
+    if subject.startswith("0x"):
+        try:
+            key = bytes.fromhex(subject[2:])
+        except ValueError:
+            key = b""
+        if len(key) != 32:
+            raise GovchainError(f"a commitment is 0x and 64 hex digits, got {subject!r}")
+        return key
+    return uscc_subject(subject.upper())
 
 
 if __name__ == "__main__":

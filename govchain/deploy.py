@@ -67,9 +67,21 @@ def _timelock_args(ctx: DeployContext) -> list[Any]:
 
 SUITE: tuple[Component, ...] = (
     Component("GovTimelock", _timelock_args, governed=False),
+    Component("GovForwarder", lambda ctx: [], governed=False),
     Component("DepartmentRegistry", lambda ctx: [ctx.deployer]),
     Component("IdentityRegistry", lambda ctx: [ctx.deployer]),
+    Component("CreditRegistry", lambda ctx: [ctx.deployer]),
+    Component(
+        "WorkflowEngine",
+        lambda ctx: [ctx.deployer, ctx.addresses["IdentityRegistry"], ctx.addresses["GovForwarder"]],
+    ),
+    Component(
+        "EnterpriseRegistry",
+        lambda ctx: [ctx.deployer, ctx.addresses["WorkflowEngine"], ctx.addresses["GovForwarder"]],
+    ),
 )
+
+HOURS = 3600
 
 
 @dataclass
@@ -129,7 +141,7 @@ class Deployer:
         ctx = DeployContext(self.consortium, self.sender.account.address, {}, self.resolve)
         for component in SUITE:
             known = self.data["contracts"].get(component.name)
-            if known and self.w3.eth.get_code(known["address"]):
+            if known and self._still_deployed(known):
                 ctx.addresses[component.name] = known["address"]
                 self.result.reused.append(component.name)
                 continue
@@ -141,11 +153,26 @@ class Deployer:
             receipt = self.sender.transact(Call(None, data, label=f"deploy {component.name}"))
             self.result.transactions += 1
             ctx.addresses[component.name] = receipt.contract_address
-            self.data["contracts"][component.name] = {"address": receipt.contract_address, "block": receipt.block_number}
+            self.data["contracts"][component.name] = {
+                "address": receipt.contract_address,
+                "block": receipt.block_number,
+                "tx": receipt.tx_hash,
+            }
             self.data.setdefault("deployer", self.sender.account.address)
             self._save()
             self.result.deployed.append(component.name)
         self.result.addresses = dict(ctx.addresses)
+
+    def _still_deployed(self, known: dict[str, Any]) -> bool:
+        """The recorded deployment transaction is on this chain and created this address (a reset
+        chain can hold another contract at the same address)."""
+        if "tx" not in known:
+            return bool(self.w3.eth.get_code(known["address"]))
+        try:
+            receipt = self.w3.eth.get_transaction_receipt(known["tx"])
+        except Exception:  # noqa: BLE001 - web3 raises TransactionNotFound
+            return False
+        return receipt["contractAddress"] == known["address"] and bool(self.w3.eth.get_code(known["address"]))
 
     def _send(self, calls: list[Call]) -> None:
         if calls:
@@ -196,6 +223,58 @@ class Deployer:
                     call = Call.of(contract.functions.grantRole(role_id(role), holder), label=f"grantRole({role}, {holder})")
                     self._or_governance(contract_name, call, calls)
 
+    def setup_workflows(self) -> None:
+        """Case openers, approval templates (by name, so re-runs add only new ones), registration template."""
+        engine = self.contract("WorkflowEngine")
+        registry = self.contract("EnterpriseRegistry")
+        opener = role_id("CASE_OPENER_ROLE")
+        calls: list[Call] = []
+        if not engine.functions.hasRole(opener, registry.address).call():
+            self._or_governance("WorkflowEngine", Call.of(engine.functions.grantRole(opener, registry.address), label="grantRole(CASE_OPENER_ROLE, EnterpriseRegistry)"), calls)
+        self._send(calls)
+
+        existing = {
+            bytes(engine.functions.templateInfo(i).call()[0]): i for i in range(1, engine.functions.templateCount().call() + 1)
+        }
+        templates: list[tuple[dict[str, Any], bytes]] = []
+        calls = []
+        for entry in self.consortium.get("workflows", []):
+            name_hash = keccak(text=entry["name"])
+            templates.append((entry, name_hash))
+            if name_hash in existing:
+                continue
+            steps = [(role_id(step["role"]), int(step["time_limit_hours"]) * HOURS) for step in entry["steps"]]
+            hook = self.data["contracts"][entry["hook"]]["address"] if entry.get("hook") else ZERO_ADDRESS
+            call = Call.of(engine.functions.createTemplate(name_hash, steps, hook, int(entry.get("min_level", 1))), label=f"createTemplate({entry['key']})")
+            self._or_governance("WorkflowEngine", call, calls)
+        self._send(calls)  # templates get ids in order, after the existing ones
+
+        ids = {
+            bytes(engine.functions.templateInfo(i).call()[0]): i for i in range(1, engine.functions.templateCount().call() + 1)
+        }
+        self.data["workflows"] = {entry["key"]: ids[h] for entry, h in templates if h in ids}
+        self._save()
+        registration = self.data["workflows"].get("ENTERPRISE_REGISTRATION")
+        if registration and registry.functions.registrationTemplate().call() != registration:
+            calls = []
+            self._or_governance("EnterpriseRegistry", Call.of(registry.functions.setRegistrationTemplate(registration), label="setRegistrationTemplate"), calls)
+            self._send(calls)
+
+    def setup_credit(self) -> None:
+        """Credit categories from the consortium YAML (configured when missing or different)."""
+        credit = self.contract("CreditRegistry").functions
+        calls: list[Call] = []
+        for entry in self.consortium.get("credit_categories", []):
+            wanted = (True, bool(entry.get("active", True)), bool(entry["public"]), int(entry["min_delta"]), int(entry["max_delta"]))
+            if tuple(credit.getCategory(int(entry["id"])).call()) == wanted:
+                continue
+            call = Call.of(
+                credit.configureCategory(int(entry["id"]), entry["name"], *wanted[1:]),
+                label=f"configureCategory({entry['id']}, {entry['name']})",
+            )
+            self._or_governance("CreditRegistry", call, calls)
+        self._send(calls)
+
     def hand_over(self) -> None:
         """Give every governed contract's DEFAULT_ADMIN_ROLE to the timelock, then renounce it."""
         timelock = self.data["contracts"]["GovTimelock"]["address"]
@@ -224,6 +303,8 @@ def deploy_suite(
     deployer = Deployer(w3, sender, artifacts, consortium or load_consortium(), path)
     deployer.deploy_contracts()
     deployer.setup_consortium()
+    deployer.setup_workflows()
+    deployer.setup_credit()
     if extra_setup:
         extra_setup(deployer)
     deployer.hand_over()

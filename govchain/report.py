@@ -7,7 +7,7 @@ from rich.console import Console
 from govchain.deploy import DeployResult
 from govchain.paths import PROJECT_ROOT
 
-console = Console()
+console = Console(soft_wrap=True)
 
 
 def print_deploy_result(result: DeployResult) -> None:

@@ -21,9 +21,14 @@ from web3.exceptions import ContractCustomError, ContractLogicError, ContractPan
 
 from govchain.artifacts import Artifacts
 from govchain.exceptions import ChainNotRunning, ContractRevert, TransactionError, UnknownRevert
+from govchain.signer import DEV_CHAIN_IDS
 
 TRANSIENT = (requests.ConnectionError, requests.Timeout, ConnectionError, TimeoutError)
 DEFAULT_BATCH = 200  # transactions per JSON-RPC batch
+MAX_IN_FLIGHT = 600  # unconfirmed transactions at most: Anvil's automine misses bursts beyond ~1,000
+MAX_BATCH_BYTES = 1_000_000  # and at most this much raw transaction data per batch (nodes cap request size)
+LOST_CHECK_AFTER_S = 2.0  # without a new receipt for this long, check whether the node lost transactions
+DEV_NUDGE_AFTER_S = 1.0  # on a local dev chain, mine a block after this long without a new receipt
 GAS_HEADROOM = 1.2  # estimated gas x this = gas limit (state can change between estimate and inclusion)
 
 
@@ -68,6 +73,8 @@ class TransactionSender:
         retries: int = 5,
         receipt_timeout: float = 120.0,
         batch_size: int = DEFAULT_BATCH,
+        max_in_flight: int = MAX_IN_FLIGHT,
+        reconnect_timeout: float = 60.0,
     ) -> None:
         self.w3 = w3
         self.account = account
@@ -76,6 +83,8 @@ class TransactionSender:
         self.retries = retries
         self.receipt_timeout = receipt_timeout
         self.batch_size = batch_size
+        self.max_in_flight = max_in_flight
+        self.reconnect_timeout = reconnect_timeout
         self.chain_id = self._retry(lambda: w3.eth.chain_id)
         self.resent: list[str] = []  # hashes this sender had to send again (after a node restart)
         self._lock = threading.Lock()
@@ -145,6 +154,7 @@ class TransactionSender:
         if not prepared:
             return []
         limits = [self._gas_for(c, gas) for c in prepared]
+        resent_before = len(self.resent)
         fees = self._fees()
         first = self._reserve_nonces(len(prepared))
         signed = []
@@ -161,9 +171,36 @@ class TransactionSender:
             }
             signed.append(self.account.sign_transaction(tx))
         hashes = ["0x" + bytes(s.hash).hex() for s in signed]
-        for start in range(0, len(signed), self.batch_size):
-            self._send_raw_batch(signed[start : start + self.batch_size], hashes[start : start + self.batch_size])
-        receipts = self.wait_for_receipts(hashes, [c.label for c in prepared], progress=progress)
+        # every signed transaction of this call, kept until the call returns: if the node restarts
+        # from an older state, whatever it lost (mined or not) is re-sent exactly as signed
+        raws: dict[str, str] = {}  # filled as batches are sent, in nonce order
+        labels = [c.label for c in prepared]
+        receipts: list[Receipt] = []
+        start = 0
+        while start < len(signed):
+            end, size = start, 0
+            while end < len(signed) and end - start < self.batch_size:
+                size += len(signed[end].raw_transaction)
+                if end > start and size > MAX_BATCH_BYTES:
+                    break
+                end += 1
+            self._send_raw_batch(signed[start:end], hashes[start:end])
+            raws.update((h, "0x" + bytes(tx.raw_transaction).hex()) for h, tx in zip(hashes[start:end], signed[start:end]))
+            start = end
+            if start - len(receipts) > self.max_in_flight:  # bound what the node must hold at once
+                done = start - self.max_in_flight // 2
+                receipts += self.wait_for_receipts(hashes[len(receipts) : done], labels[len(receipts) : done], raws=raws)
+                if progress:
+                    progress(len(receipts))
+        receipts += self.wait_for_receipts(
+            hashes[len(receipts) :],
+            labels[len(receipts) :],
+            progress=(lambda n, base=len(receipts): progress(base + n)) if progress else None,
+            raws=raws,
+        )
+        if len(self.resent) > resent_before and self._any_receipt_lost(hashes):
+            # receipts seen before a node restart that the restarted node no longer has: wait again
+            receipts = self.wait_for_receipts(hashes, labels, raws=raws)
         if check:
             for receipt in receipts:
                 if receipt.status != 1:
@@ -178,7 +215,10 @@ class TransactionSender:
         return call.gas if call.gas is not None else self.estimate(call)
 
     def _send_raw_batch(self, signed: Sequence[Any], hashes: Sequence[str]) -> None:
-        requests_ = [("eth_sendRawTransaction", ["0x" + bytes(s.raw_transaction).hex()]) for s in signed]
+        self._send_raws(["0x" + bytes(s.raw_transaction).hex() for s in signed], hashes)
+
+    def _send_raws(self, raws: Sequence[str], hashes: Sequence[str]) -> None:
+        requests_ = [("eth_sendRawTransaction", [raw]) for raw in raws]
         responses = self._retry(lambda: self.w3.provider.make_batch_request(requests_))
         if not isinstance(responses, list):  # the node refused the whole batch
             raise TransactionError(f"the node refused the batch: {responses.get('error')}")
@@ -201,20 +241,33 @@ class TransactionSender:
             return False
 
     def wait_for_receipts(
-        self, hashes: Sequence[str], labels: Sequence[str] | None = None, progress: Callable[[int], None] | None = None
+        self,
+        hashes: Sequence[str],
+        labels: Sequence[str] | None = None,
+        progress: Callable[[int], None] | None = None,
+        raws: dict[str, str] | None = None,
     ) -> list[Receipt]:
-        """Poll (in JSON-RPC batches) until every transaction has a receipt."""
+        """Poll (in JSON-RPC batches) until every transaction has a receipt; fail only when no new
+        receipt arrived for `receipt_timeout` seconds (a long pipeline may take longer in total)."""
         labels = labels or [""] * len(hashes)
         found: dict[str, Receipt] = {}
         deadline = time.monotonic() + self.receipt_timeout
+        stalled_since = nudged_at = lost_checked_at = time.monotonic()
         pause = 0.005
         while len(found) < len(hashes):
             pending = [h for h in hashes if h not in found]
+            before = len(found)
             for start in range(0, len(pending), self.batch_size):
                 chunk = pending[start : start + self.batch_size]
-                responses = self._retry(
-                    lambda: self.w3.provider.make_batch_request([("eth_getTransactionReceipt", [h]) for h in chunk])
-                )
+                try:
+                    responses = self._retry(
+                        lambda: self.w3.provider.make_batch_request([("eth_getTransactionReceipt", [h]) for h in chunk])
+                    )
+                except ChainNotRunning:
+                    self._await_node()  # the node went away: wait for it, then re-send what it lost
+                    for lost in self._resend_lost(list(raws or {}) or hashes, raws or {}):
+                        found.pop(lost, None)
+                    break
                 for tx_hash, response in zip(chunk, responses if isinstance(responses, list) else []):
                     raw = response.get("result")
                     if raw:
@@ -228,13 +281,67 @@ class TransactionSender:
                         )
                 if progress:
                     progress(len(found))
+            now = time.monotonic()
+            if len(found) > before:
+                deadline = now + self.receipt_timeout
+                stalled_since = nudged_at = now
+            else:
+                if now - stalled_since > LOST_CHECK_AFTER_S and now - lost_checked_at > LOST_CHECK_AFTER_S:
+                    lost_checked_at = now
+                    for lost in self._resend_lost(list(raws or {}) or hashes, raws or {}):
+                        found.pop(lost, None)
+                if self.chain_id in DEV_CHAIN_IDS and now - nudged_at > DEV_NUDGE_AFTER_S:
+                    # Anvil's automine mines when transactions arrive; a pipeline larger than a block
+                    # leaves the rest waiting for the next arrival. On a local dev chain, mine one.
+                    self._retry(lambda: self.w3.provider.make_request("evm_mine", []))
+                    nudged_at = now
             if len(found) < len(hashes):
                 if time.monotonic() > deadline:
                     missing = len(hashes) - len(found)
-                    raise TransactionError(f"{missing} transaction(s) not mined within {self.receipt_timeout:.0f}s", pending[0])
+                    raise TransactionError(
+                        f"{missing} transaction(s) not mined: no receipt for {self.receipt_timeout:.0f}s", pending[0]
+                    )
                 time.sleep(pause)
                 pause = min(pause * 2, 0.5)
         return [Receipt(**{**found[h].__dict__, "label": label}) for h, label in zip(hashes, labels)]
+
+    def _await_node(self) -> None:
+        deadline = time.monotonic() + self.reconnect_timeout
+        while time.monotonic() < deadline:
+            try:
+                self.w3.provider.make_request("eth_blockNumber", [])
+                return
+            except TRANSIENT:
+                time.sleep(0.25)
+        raise ChainNotRunning(f"the node did not come back within {self.reconnect_timeout:.0f}s")
+
+    def _resend_lost(self, hashes: Sequence[str], raws: dict[str, str]) -> list[str]:
+        """Re-send, unchanged (same nonce, same hash), every transaction of `hashes` the node no longer
+        knows, e.g. after it restarted from an older state; in nonce order. The same signed
+        transaction cannot execute twice. Returns the re-sent hashes (also added to `self.resent`)."""
+        lost = []
+        known = [h for h in hashes if h in raws]
+        for start in range(0, len(known), self.batch_size):
+            chunk = known[start : start + self.batch_size]
+            replies = self._retry(
+                lambda: self.w3.provider.make_batch_request([("eth_getTransactionByHash", [h]) for h in chunk])
+            )
+            lost += [h for h, reply in zip(chunk, replies) if reply.get("result") is None]
+        for start in range(0, len(lost), self.batch_size):
+            chunk = lost[start : start + self.batch_size]
+            self._send_raws([raws[h] for h in chunk], chunk)
+        self.resent.extend(lost)
+        return lost
+
+    def _any_receipt_lost(self, hashes: Sequence[str]) -> bool:
+        for start in range(0, len(hashes), self.batch_size):
+            chunk = hashes[start : start + self.batch_size]
+            replies = self._retry(
+                lambda: self.w3.provider.make_batch_request([("eth_getTransactionReceipt", [h]) for h in chunk])
+            )
+            if any(reply.get("result") is None for reply in replies):
+                return True
+        return False
 
     def revert_reason(self, receipt: Receipt) -> ContractRevert | UnknownRevert:
         """Decode why a mined transaction reverted: from the node's trace when it offers

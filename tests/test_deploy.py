@@ -51,3 +51,30 @@ def test_rerun_deploys_nothing_and_lists_governance_actions(suite_deployment, w3
     later = deploy_suite(w3, make_sender(w3, artifacts), artifacts, suite_deployment.path, consortium)
     assert later.transactions == 0  # the deployer is no longer admin: nothing is sent ...
     assert any("registerDepartment(AUDIT)" in a for a in later.governance_actions)  # ... it is listed instead
+
+
+def test_workflows_are_wired(suite_deployment, w3, artifacts):
+    suite = Suite(w3, Deployment.load(suite_deployment.path), artifacts)
+    engine = suite.contract("WorkflowEngine").functions
+    registry = suite.contract("EnterpriseRegistry")
+    consortium = load_consortium()
+    data = json.loads(suite_deployment.path.read_text())
+    assert list(data["workflows"]) == [w["key"] for w in consortium["workflows"]]
+    assert engine.templateCount().call() == len(consortium["workflows"])
+    assert registry.functions.registrationTemplate().call() == data["workflows"]["ENTERPRISE_REGISTRATION"]
+    assert engine.hasRole(role_id("CASE_OPENER_ROLE"), registry.address).call()
+    samr_officer = dev_accounts(w3.eth.chain_id)[4].address
+    assert engine.hasRole(role_id("SAMR_REVIEWER_ROLE"), samr_officer).call()
+    investment = engine.templateInfo(data["workflows"]["INVESTMENT_PROJECT"]).call()
+    assert [bytes(step[0]) for step in investment[4]] == [role_id(r) for r in ("DRC_REVIEWER_ROLE", "FIN_REVIEWER_ROLE", "TAX_REVIEWER_ROLE")]
+    assert [step[1] for step in investment[4]] == [120 * 3600, 72 * 3600, 48 * 3600]
+
+
+def test_credit_categories_and_writers(suite_deployment, w3, artifacts):
+    suite = Suite(w3, Deployment.load(suite_deployment.path), artifacts)
+    credit = suite.contract("CreditRegistry").functions
+    for entry in load_consortium()["credit_categories"]:
+        assert tuple(credit.getCategory(entry["id"]).call()) == (True, True, entry["public"], entry["min_delta"], entry["max_delta"])
+    tax_officer = dev_accounts(w3.eth.chain_id)[6].address
+    assert credit.hasRole(role_id("CREDIT_WRITER_ROLE"), tax_officer).call()
+    assert not credit.hasRole(role_id("CREDIT_WRITER_ROLE"), dev_accounts(w3.eth.chain_id)[12].address).call()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 
 import pytest
 
@@ -28,7 +29,10 @@ def test_restart_keeps_the_ledger(local_chain):
     assert started and status.running and status.chain_id == 31337
     sender = rpc(local_chain.rpc_url, "eth_accounts")[0]
     tx = {"from": sender, "to": "0x" + "11" * 20, "value": hex(12345)}
-    rpc(local_chain.rpc_url, "eth_sendTransaction", [tx])
+    tx_hash = rpc(local_chain.rpc_url, "eth_sendTransaction", [tx])
+    deadline = time.monotonic() + 10
+    while rpc(local_chain.rpc_url, "eth_getTransactionReceipt", [tx_hash]) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
     block = local_chain.status().block_number
     assert block >= 1
 

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
+import {Context} from "@openzeppelin/contracts/utils/Context.sol";
+import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {IEnterpriseRegistry} from "@govchain/interfaces/IEnterpriseRegistry.sol";
+import {ICaseHook} from "@govchain/interfaces/ICaseHook.sol";
+import {IWorkflowEngine} from "@govchain/interfaces/IWorkflowEngine.sol";
+import {USCC} from "./libraries/USCC.sol";
+
+/// @title EnterpriseRegistry
+/// @notice Enterprise registration (企业登记) keyed by the USCC, reviewed through a WorkflowEngine case.
+/// @dev Wiring (scripts/deploy.py): this registry holds the engine's CASE_OPENER_ROLE, and the
+/// registration template names this registry as its hook. DEFAULT_ADMIN_ROLE is governance
+/// (handed to the timelock after bootstrap); MARKET_REGULATOR_ROLE is held by the market
+/// regulation department's officers (市场监督管理局). Applicants are verified by the engine
+/// (the template's minimum identity level), so the registry makes no identity call of its own.
+/// Personal data never reaches the chain: the legal representative is an identity commitment and
+/// the name and business scope are document hashes, all carried by events only.
+contract EnterpriseRegistry is AccessControlEnumerable, ERC2771Context, IEnterpriseRegistry {
+    /// @notice Market regulation officers: record changes, suspend, reinstate, deregister.
+    bytes32 public constant MARKET_REGULATOR_ROLE = keccak256("MARKET_REGULATOR_ROLE");
+
+    IWorkflowEngine private immutable _engine;
+
+    uint32 private _registrationTemplate;
+    mapping(bytes18 uscc => Enterprise) private _enterprises;
+
+    /// @param admin the bootstrap governance account (the deployer, who later hands over to the timelock)
+    /// @param engine_ the WorkflowEngine that reviews applications
+    /// @param trustedForwarder the GovForwarder relaying citizens' signed applications (zero: none)
+    constructor(address admin, address engine_, address trustedForwarder) ERC2771Context(trustedForwarder) {
+        if (admin == address(0) || engine_ == address(0)) revert EnterpriseRegistryZeroAddress();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _engine = IWorkflowEngine(engine_);
+    }
+
+    /// @inheritdoc IEnterpriseRegistry
+    function setRegistrationTemplate(uint32 templateId) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        address hook = _engine.templateInfo(templateId).hook;
+        if (hook != address(this)) revert EnterpriseRegistryTemplateHookMismatch(templateId, hook);
+        _registrationTemplate = templateId;
+        emit RegistrationTemplateSet(templateId);
+    }
+
+    /// @inheritdoc IEnterpriseRegistry
+    function applyForRegistration(
+        bytes18 uscc,
+        bytes32 nameHash,
+        bytes32 legalRepCommitment,
+        uint256 registeredCapitalFen,
+        bytes32 businessScopeHash
+    ) external returns (uint256 caseId) {
+        USCC.validate(uscc);
+        if (nameHash == bytes32(0) || legalRepCommitment == bytes32(0) || businessScopeHash == bytes32(0)) {
+            revert EnterpriseRegistryIncompleteApplication(uscc);
+        }
+        uint32 templateId = _registrationTemplate;
+        if (templateId == 0) revert EnterpriseRegistryNoTemplate();
+        Enterprise storage record = _enterprises[uscc];
+        record.status = _transition(uscc, record.status, Action.Apply);
+        record.appliedAt = uint40(block.timestamp); // fits until the year 36812
+        record.decidedAt = 0;
+        // The case id is only known from the call, so it is written (and announced) after it. Safe:
+        // the engine is trusted (immutable, set at deployment) and opening a case makes no call back
+        // here (it only reads the identity registry); the hook runs when a case closes, which takes a
+        // later decision, and it accepts only the case id stored here, which a re-entrant call could
+        // not match.
+        // slither-disable-next-line reentrancy-no-eth,reentrancy-events
+        caseId = _engine.openCaseFor(_msgSender(), templateId, USCC.subject(uscc));
+        record.caseId = SafeCast.toUint64(caseId);
+        emit EnterpriseApplied(
+            uscc, caseId, _msgSender(), nameHash, legalRepCommitment, registeredCapitalFen, businessScopeHash
+        );
+    }
+
+    /// @inheritdoc ICaseHook
+    function onCaseClosed(uint256 caseId, bytes32 subject, bool approved, bytes32 reasonHash) external {
+        if (msg.sender != address(_engine)) revert EnterpriseRegistryNotEngine(msg.sender); // the engine calls directly, never via the forwarder
+        bytes18 uscc = bytes18(subject);
+        Enterprise storage record = _enterprises[uscc];
+        // only the registration case this registry opened for `uscc` may decide it
+        if (record.caseId != caseId || USCC.subject(uscc) != subject) {
+            revert EnterpriseRegistryUnexpectedCase(caseId, subject);
+        }
+        record.status = _transition(uscc, record.status, approved ? Action.Approve : Action.Reject);
+        record.decidedAt = uint40(block.timestamp);
+        if (approved) emit EnterpriseRegistered(uscc, caseId);
+        else emit EnterpriseRejected(uscc, caseId, reasonHash);
+    }
+
+    /// @inheritdoc IEnterpriseRegistry
+    function recordChange(bytes18 uscc, ChangeKind kind, bytes32 newValueHash)
+        external
+        onlyRole(MARKET_REGULATOR_ROLE)
+    {
+        if (newValueHash == bytes32(0)) revert EnterpriseRegistryMissingHash(uscc);
+        _transition(uscc, _enterprises[uscc].status, Action.RecordChange); // status stays Registered
+        emit EnterpriseChanged(uscc, kind, newValueHash, _msgSender());
+    }
+
+    /// @inheritdoc IEnterpriseRegistry
+    function suspend(bytes18 uscc, bytes32 reasonHash) external onlyRole(MARKET_REGULATOR_ROLE) {
+        _apply(uscc, reasonHash, Action.Suspend);
+        emit EnterpriseSuspended(uscc, reasonHash, _msgSender());
+    }
+
+    /// @inheritdoc IEnterpriseRegistry
+    function reinstate(bytes18 uscc, bytes32 reasonHash) external onlyRole(MARKET_REGULATOR_ROLE) {
+        _apply(uscc, reasonHash, Action.Reinstate);
+        emit EnterpriseReinstated(uscc, reasonHash, _msgSender());
+    }
+
+    /// @inheritdoc IEnterpriseRegistry
+    function deregister(bytes18 uscc, bytes32 reasonHash) external onlyRole(MARKET_REGULATOR_ROLE) {
+        _apply(uscc, reasonHash, Action.Deregister);
+        emit EnterpriseDeregistered(uscc, reasonHash, _msgSender());
+    }
+
+    /// @inheritdoc IEnterpriseRegistry
+    function enterprise(bytes18 uscc) external view returns (Enterprise memory) {
+        return _enterprises[uscc];
+    }
+
+    /// @inheritdoc IEnterpriseRegistry
+    function statusOf(bytes18 uscc) external view returns (Status) {
+        return _enterprises[uscc].status;
+    }
+
+    /// @inheritdoc IEnterpriseRegistry
+    function isValidUSCC(bytes18 uscc) external pure returns (bool) {
+        return USCC.isValid(uscc);
+    }
+
+    /// @inheritdoc IEnterpriseRegistry
+    function validateUSCC(bytes18 uscc) external pure {
+        USCC.validate(uscc);
+    }
+
+    /// @inheritdoc IEnterpriseRegistry
+    function engine() external view returns (address) {
+        return address(_engine);
+    }
+
+    /// @inheritdoc IEnterpriseRegistry
+    function registrationTemplate() external view returns (uint32) {
+        return _registrationTemplate;
+    }
+
+    /// @dev A regulator's status change with a required reason: checks the transition, writes the status.
+    function _apply(bytes18 uscc, bytes32 reasonHash, Action action) private {
+        if (reasonHash == bytes32(0)) revert EnterpriseRegistryMissingHash(uscc);
+        Enterprise storage record = _enterprises[uscc];
+        record.status = _transition(uscc, record.status, action);
+    }
+
+    /// @dev The status `action` moves `uscc` to from `current`; reverts when the transition is not allowed.
+    /// This is the whole transition table (see IEnterpriseRegistry).
+    function _transition(bytes18 uscc, Status current, Action action) private pure returns (Status) {
+        if (action == Action.Apply) {
+            if (current == Status.None || current == Status.Rejected) return Status.Applied;
+        } else if (action == Action.Approve) {
+            if (current == Status.Applied) return Status.Registered;
+        } else if (action == Action.Reject) {
+            if (current == Status.Applied) return Status.Rejected;
+        } else if (action == Action.RecordChange) {
+            if (current == Status.Registered) return Status.Registered;
+        } else if (action == Action.Suspend) {
+            if (current == Status.Registered) return Status.Suspended;
+        } else if (action == Action.Reinstate) {
+            if (current == Status.Suspended) return Status.Registered;
+        } else if (action == Action.Deregister) {
+            if (current == Status.Registered || current == Status.Suspended) return Status.Deregistered;
+        }
+        revert EnterpriseRegistryTransitionNotAllowed(uscc, current, action);
+    }
+
+    /// @dev Citizens' applications arrive through the trusted GovForwarder (ERC-2771): the signer, not the relayer, is the sender.
+    function _msgSender() internal view override(Context, ERC2771Context) returns (address) {
+        return ERC2771Context._msgSender();
+    }
+
+    function _msgData() internal view override(Context, ERC2771Context) returns (bytes calldata) {
+        return ERC2771Context._msgData();
+    }
+
+    function _contextSuffixLength() internal view override(Context, ERC2771Context) returns (uint256) {
+        return ERC2771Context._contextSuffixLength();
+    }
+}

@@ -1,0 +1,13 @@
+"""Typed clients, one per contract of the suite."""
+
+from govchain.clients.base import ClientError, ContractClient
+from govchain.clients.credit import CreditClient, CreditEntry
+from govchain.clients.enterprise import ChangeKind, Enterprise, EnterpriseClient, EnterpriseStatus
+from govchain.clients.identity import Binding, IdentityClient, IdentityKind
+from govchain.clients.workflow import Case, CaseStatus, Decision, UnknownCase, WorkflowClient
+
+__all__ = [
+    "Binding", "Case", "CaseStatus", "ChangeKind", "ClientError", "ContractClient", "CreditClient", "CreditEntry",
+    "Decision", "Enterprise", "EnterpriseClient", "EnterpriseStatus", "IdentityClient", "IdentityKind",
+    "UnknownCase", "WorkflowClient",
+]  # fmt: skip

@@ -1,0 +1,70 @@
+"""EnterpriseRegistry: enterprise registration (企业登记) keyed by USCC."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+from govchain.clients.base import ContractClient
+from govchain.domain import uscc_bytes
+from govchain.sender import Receipt
+
+
+class EnterpriseStatus(IntEnum):
+    NONE = 0
+    APPLIED = 1
+    REGISTERED = 2
+    REJECTED = 3
+    SUSPENDED = 4
+    DEREGISTERED = 5
+
+
+class ChangeKind(IntEnum):
+    NAME = 0
+    LEGAL_REPRESENTATIVE = 1
+    REGISTERED_CAPITAL = 2
+    BUSINESS_SCOPE = 3
+    DOMICILE = 4
+    OTHER = 5
+
+
+@dataclass(frozen=True)
+class Enterprise:
+    uscc: str
+    status: EnterpriseStatus
+    applied_at: int
+    decided_at: int
+    case_id: int
+
+
+class EnterpriseClient(ContractClient):
+    name = "EnterpriseRegistry"
+
+    def get(self, uscc: str) -> Enterprise:
+        """The enterprise's record (the USCC is validated first: a bad code raises InvalidUSCC)."""
+        status, applied_at, decided_at, case_id = self.functions.enterprise(uscc_bytes(uscc)).call()
+        return Enterprise(uscc, EnterpriseStatus(status), applied_at, decided_at, case_id)
+
+    def apply(self, uscc: str, name_hash: bytes, legal_rep_commitment: bytes, capital_fen: int, scope_hash: bytes) -> Receipt:
+        return self._transact(
+            self.functions.applyForRegistration(uscc_bytes(uscc), name_hash, legal_rep_commitment, capital_fen, scope_hash)
+        )
+
+    def application_calldata(
+        self, uscc: str, name_hash: bytes, legal_rep_commitment: bytes, capital_fen: int, scope_hash: bytes
+    ) -> bytes:
+        """The calldata a citizen signs for a relayed application (govchain.relay.sign_request)."""
+        fn = self.functions.applyForRegistration(uscc_bytes(uscc), name_hash, legal_rep_commitment, capital_fen, scope_hash)
+        return bytes.fromhex(fn._encode_transaction_data()[2:])
+
+    def record_change(self, uscc: str, kind: ChangeKind, new_value_hash: bytes) -> Receipt:
+        return self._transact(self.functions.recordChange(uscc_bytes(uscc), int(kind), new_value_hash))
+
+    def suspend(self, uscc: str, reason_hash: bytes) -> Receipt:
+        return self._transact(self.functions.suspend(uscc_bytes(uscc), reason_hash))
+
+    def reinstate(self, uscc: str, reason_hash: bytes) -> Receipt:
+        return self._transact(self.functions.reinstate(uscc_bytes(uscc), reason_hash))
+
+    def deregister(self, uscc: str, reason_hash: bytes) -> Receipt:
+        return self._transact(self.functions.deregister(uscc_bytes(uscc), reason_hash))

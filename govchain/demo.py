@@ -1,0 +1,334 @@
+"""The demo scenario: a realistic Qingdao day on the local chain (`make demo`, `govchain demo`).
+
+Deploys the suite (or reuses it), then seeds: the consortium's departments and officers, citizens
+bound to identity commitments, 200 enterprises applying (some refused for a bad USCC, most
+approved, some rejected, some changed), 30 approval cases at every stage including overdue ones,
+2,000 credit records with corrections and revocations, and the fiscal programs. Everything goes
+through the govchain client layer; citizens sign their applications (EIP-712) and the big-data
+bureau relays them, so citizens pay no gas. The demo citizens' ID numbers and salts are written to
+`.govchain/demo-citizens.json` (git-ignored) so "verify my payment" can be tried with them.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from urllib.parse import urlparse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
+from web3 import Web3
+
+from govchain.artifacts import Artifacts
+from govchain.clients import (
+    ChangeKind,
+    CreditClient,
+    CreditEntry,
+    Decision,
+    EnterpriseClient,
+    IdentityClient,
+    WorkflowClient,
+)
+from govchain.config import Config
+from govchain.connection import Deployment, Suite
+from govchain.deploy import deploy_suite, load_consortium
+from govchain.domain import ID_CARD_CHECK, ID_CARD_WEIGHTS, USCC_ALPHABET, identity_commitment, uscc_check_character, uscc_subject
+from govchain.exceptions import GovchainError
+from govchain.indexer import Indexer
+from govchain.paths import state_dir
+from govchain.relay import Relayer, SignedRequest, sign_request
+from govchain.sender import Call, TransactionSender
+from govchain.signer import dev_accounts
+
+SEED = 20261128
+CITIZENS = 1_200  # 200 founders and applicants, 1,000 pension beneficiaries
+ENTERPRISES = 200
+BAD_USCC = 10  # of the 200 applications, refused for a wrong check character before anything is sent
+CREDIT_RECORDS = 2_000
+DAY = 24 * 3600
+
+# Officers (Anvil development accounts, as in config/consortium.yaml)
+SAMR, SAMR2, TAX, FIN, FIN2, FIN3, HRSS, HRSS2, PSB, DRC, CIVIL, BDB = 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16
+
+
+@dataclass
+class Citizen:
+    index: int
+    account: LocalAccount
+    id_number: str
+    salt: bytes
+
+    @property
+    def commitment(self) -> bytes:
+        return identity_commitment(self.id_number, self.salt)
+
+
+@dataclass
+class DemoSummary:
+    reused: bool = False
+    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+    examples: dict[str, Any] = field(default_factory=dict)
+
+
+def demo_id_number(rng: random.Random) -> str:
+    """A well-formed (fictitious) Qingdao resident ID number: region, birth date, sequence, check."""
+    region = rng.choice(["370202", "370203", "370211", "370212", "370213", "370214"])
+    birth = f"{rng.randint(1940, 2004)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+    body = region + birth + f"{rng.randint(0, 999):03d}"
+    return body + ID_CARD_CHECK[sum(int(d) * w for d, w in zip(body, ID_CARD_WEIGHTS)) % 11]
+
+
+def demo_uscc(rng: random.Random) -> str:
+    """A well-formed (fictitious) USCC: 9 (industry & commerce) 1 (enterprise) + Qingdao region + code."""
+    body = "91" + rng.choice(["370202", "370203", "370211", "370212"]) + "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
+    return body + uscc_check_character(body)
+
+
+class DemoRun:
+    def __init__(self, suite: Suite, report: Callable[[str], None]) -> None:
+        self.suite = suite
+        self.w3 = suite.w3
+        self.report = report
+        self.rng = random.Random(SEED)
+        self.officers = dev_accounts(self.w3.eth.chain_id)
+        self.summary = DemoSummary()
+        self.relayer = Relayer(self.sender(BDB), suite.contract("GovForwarder"))
+
+    def sender(self, index: int) -> TransactionSender:
+        return TransactionSender(self.w3, self.officers[index], self.suite.artifacts)
+
+    def count(self, key: str, n: int = 1) -> None:
+        self.summary.counts[key] = self.summary.counts.get(key, 0) + n
+
+    def hash(self, *parts: Any) -> bytes:
+        return keccak(text="|".join(str(p) for p in parts))
+
+    # --- citizens ---------------------------------------------------------------------------------
+
+    def citizens(self) -> list[Citizen]:
+        people = []
+        for i in range(CITIZENS):
+            key = keccak(text=f"govchain-demo-citizen-{SEED}-{i}")
+            people.append(Citizen(i, Account.from_key(key), demo_id_number(self.rng), keccak(text=f"salt-{SEED}-{i}")))
+        identity = IdentityClient(self.suite, self.sender(PSB))
+        identity.bind_persons([(c.account.address, c.commitment) for c in people], 2)
+        self.count("citizens bound to identity commitments", len(people))
+        path = state_dir() / "demo-citizens.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(
+            [{"index": c.index, "account": c.account.address, "id_number": c.id_number, "salt": "0x" + c.salt.hex(),
+              "commitment": "0x" + c.commitment.hex()} for c in people], ensure_ascii=False, indent=1))  # fmt: skip
+        self.summary.examples["citizens_file"] = str(path)
+        return people
+
+    def signed(self, citizen: Citizen, to: str, data: bytes, nonce: int) -> SignedRequest:
+        chain_time = self.w3.eth.get_block("latest")["timestamp"]
+        return sign_request(citizen.account, self.relayer.forwarder.address, self.w3.eth.chain_id, to, data, nonce, deadline=chain_time + DAY)
+
+    # --- enterprises ------------------------------------------------------------------------------
+
+    def enterprises(self, people: list[Citizen]) -> list[str]:
+        enterprises = EnterpriseClient(self.suite)
+        registry = enterprises.contract.address
+        requests, codes = [], []
+        for i in range(ENTERPRISES):
+            uscc = demo_uscc(self.rng)
+            founder = people[i]
+            if i < BAD_USCC:  # a typo in the last character: govchain refuses it before anything is signed
+                wrong = uscc[:17] + next(c for c in USCC_ALPHABET if c != uscc[17])
+                try:
+                    enterprises.application_calldata(wrong, b"", b"", 0, b"")
+                except GovchainError:
+                    self.count("applications refused for a bad USCC")
+                continue
+            legal_rep = people[(i + 1) % ENTERPRISES].commitment
+            data = enterprises.application_calldata(
+                uscc, self.hash("name", uscc), legal_rep, self.rng.randint(10, 5000) * 1_000_000, self.hash("scope", uscc)
+            )
+            requests.append(self.signed(founder, registry, data, 0))
+            codes.append(uscc)
+        self.relayer.relay_many(requests)
+        self.count("enterprise applications (citizen-signed, relayed)", len(requests))
+
+        workflow = WorkflowClient(self.suite, self.sender(SAMR))
+        cases = [enterprises.get(u).case_id for u in codes]
+        decisions = []
+        outcome: dict[str, str] = {}
+        for uscc, case_id in zip(codes, cases):
+            roll = self.rng.random()
+            if roll < 0.08:
+                outcome[uscc] = "pending"
+                continue
+            approve = roll >= 0.2
+            outcome[uscc] = "registered" if approve else "rejected"
+            reason = b"\0" * 32 if approve else self.hash("rejection", uscc)
+            decisions.append(workflow.functions.decide(case_id, int(Decision.APPROVE if approve else Decision.REJECT), reason))
+        workflow._transact_many(decisions)
+        for state in ("registered", "rejected", "pending"):
+            self.count(f"enterprises {state}", sum(1 for v in outcome.values() if v == state))
+
+        registered = [u for u in codes if outcome[u] == "registered"]
+        regulator = EnterpriseClient(self.suite, self.sender(SAMR2))
+        changes = [
+            regulator.functions.recordChange(u.encode(), int(self.rng.choice(list(ChangeKind))), self.hash("change", u))
+            for u in registered[:25]
+        ]
+        regulator._transact_many(changes)
+        self.count("enterprise changes recorded", len(changes))
+        regulator.suspend(registered[25], self.hash("suspension", registered[25]))
+        regulator.deregister(registered[26], self.hash("deregistration", registered[26]))
+        self.count("enterprises suspended")
+        self.count("enterprises deregistered")
+        self.summary.examples["registered_uscc"] = registered[0]
+        self.summary.examples["changed_uscc"] = registered[1]
+        self.summary.examples["rejected_uscc"] = next(u for u in codes if outcome[u] == "rejected")
+        return registered
+
+    # --- approval cases ---------------------------------------------------------------------------
+
+    def cases(self, people: list[Citizen]) -> None:
+        data = json.loads(self.suite.deployment.path.read_text())["workflows"]
+        engine = WorkflowClient(self.suite).contract
+        investment, allowance = data["INVESTMENT_PROJECT"], data["SUBSISTENCE_ALLOWANCE"]
+        applicants = people[200:230]
+        nonce = {c.index: self.relayer.nonce(c.account.address) for c in applicants}
+
+        def open_cases(group: list[Citizen], template: int) -> list[int]:
+            first = engine.functions.caseCount().call() + 1
+            requests = [self.signed(c, engine.address, bytes.fromhex(engine.functions.openCase(template, self.hash("subject", c.index))._encode_transaction_data()[2:]), nonce[c.index]) for c in group]  # fmt: skip
+            for c in group:
+                nonce[c.index] += 1
+            self.relayer.relay_many(requests)
+            return list(range(first, first + len(group)))
+
+        drc, fin, tax, civil = (WorkflowClient(self.suite, self.sender(i)) for i in (DRC, FIN, TAX, CIVIL))
+        # Cases opened "two weeks ago": some stayed with their first department past the time limit.
+        old_investment = open_cases(applicants[0:6], investment)
+        old_allowance = open_cases(applicants[6:10], allowance)
+        self.w3.provider.make_request("evm_increaseTime", [14 * DAY])
+        self.w3.provider.make_request("evm_mine", [])
+        # Today's cases, brought to every stage.
+        new_investment = open_cases(applicants[10:24], investment)
+        new_allowance = open_cases(applicants[24:30], allowance)
+        a = new_investment
+        drc._transact_many([drc.functions.decide(c, 0, b"\0" * 32) for c in a[0:10]])  # step 1 done
+        fin._transact_many([fin.functions.decide(c, 0, b"\0" * 32) for c in a[0:6]])  # step 2 done
+        tax._transact_many([tax.functions.decide(c, 0, b"\0" * 32) for c in a[0:3]])  # approved
+        tax.decide(a[3], Decision.REJECT, self.hash("reject", a[3]))  # rejected at the last step
+        drc.decide(a[10], Decision.RETURN, self.hash("more material", a[10]))  # waiting for the applicant
+        drc.decide(a[11], Decision.RETURN, self.hash("more material", a[11]))
+        returned_by = applicants[10 + 11]
+        resubmit = self.signed(returned_by, engine.address, bytes.fromhex(engine.functions.resubmit(a[11], self.hash("material", a[11]))._encode_transaction_data()[2:]), nonce[returned_by.index])  # fmt: skip
+        self.relayer.relay(resubmit)
+        b = new_allowance
+        civil._transact_many([civil.functions.decide(c, 0, b"\0" * 32) for c in b[0:4]])
+        fin._transact_many([fin.functions.decide(c, 0, b"\0" * 32) for c in b[0:2]])
+        civil.decide(b[4], Decision.REJECT, self.hash("reject", b[4]))
+        drc.decide(old_investment[0], Decision.APPROVE)  # late, but decided
+        cases = WorkflowClient(self.suite)
+        every = old_investment + old_allowance + new_investment + new_allowance
+        states = [cases.case(c) for c in every]
+        self.count("approval cases", len(every))
+        self.count("cases in progress", sum(1 for s in states if s.status.name in ("IN_REVIEW", "RETURNED")))
+        self.count("cases overdue", sum(1 for s in states if s.overdue))
+        self.count("cases approved", sum(1 for s in states if s.status.name == "APPROVED"))
+        self.count("cases rejected", sum(1 for s in states if s.status.name == "REJECTED"))
+        self.summary.examples["overdue_case"] = next(s.case_id for s in states if s.overdue)
+        self.summary.examples["approved_case"] = a[0]
+
+    # --- credit -----------------------------------------------------------------------------------
+
+    def credit(self, registered: list[str], people: list[Citizen]) -> None:
+        writers = {TAX: [1], SAMR: [2, 4], HRSS: [5], DRC: [4, 6]}
+        ranges = {1: (-20, 10), 2: (-60, -5), 4: (5, 30), 5: (-10, 5), 6: (-20, 10)}
+        per_writer: dict[int, list[tuple[bytes, CreditEntry]]] = {w: [] for w in writers}
+        now = self.w3.eth.get_block("latest")["timestamp"]
+        for n in range(CREDIT_RECORDS):
+            writer = self.rng.choice(list(writers))
+            category = self.rng.choice(writers[writer])
+            subject = uscc_subject(self.rng.choice(registered)) if category != 5 else self.rng.choice(people[:200]).commitment
+            low, high = ranges[category]
+            delta = self.rng.randint(low, high)
+            entry = CreditEntry(category, delta, self.hash("evidence", n), now - self.rng.randint(0, 300) * DAY, 0)
+            per_writer[writer].append((subject, entry))
+        for writer, records in per_writer.items():
+            CreditClient(self.suite, self.sender(writer)).append_many(records)
+        self.count("credit records", CREDIT_RECORDS)
+        tax = CreditClient(self.suite, self.sender(TAX))
+        amended = per_writer[TAX][:10]
+        for k, (subject, entry) in enumerate(amended):
+            index = self._index_of(subject, entry)
+            if k < 5:
+                tax.correct(subject, index, CreditEntry(entry.category, max(entry.delta // 2, -20), self.hash("correction", k), entry.valid_from, 0))
+            else:
+                tax.revoke(subject, index, self.hash("revocation", k))
+        self.count("credit corrections", 5)
+        self.count("credit revocations", 5)
+        self.summary.examples["credit_subject_uscc"] = registered[0]
+
+    def _index_of(self, subject: bytes, entry: CreditEntry) -> int:
+        """Index of the record with this evidence hash (records are found by their event order)."""
+        logs = self.suite.contract("CreditRegistry").events.CreditRecorded().get_logs(
+            from_block=0, argument_filters={"subject": subject}
+        )
+        for index, log in enumerate(logs):
+            if bytes(log["args"]["evidenceHash"]) == entry.evidence_hash:
+                return index
+        raise GovchainError("credit record not found")
+
+
+def run_demo(config: Config, report: Callable[[str], None], *, fresh: bool = False) -> DemoSummary:
+    """Start or reuse the local chain, deploy, seed (once per chain), index. Returns the summary."""
+    from govchain.chain import DEFAULT_PORT, LocalChain
+
+    started = time.perf_counter()
+    chain = LocalChain(port=urlparse(config.rpc_url).port or DEFAULT_PORT)
+    if fresh:
+        chain.stop()
+        chain.state_file.unlink(missing_ok=True)
+        config.deployment_path(chain.chain_id).unlink(missing_ok=True)  # it described the wiped chain
+        Path(config.database_url.removeprefix("sqlite:///")).unlink(missing_ok=True) if config.database_url.startswith("sqlite:///") else None
+    status, started_now = chain.start()
+    report(("started a fresh" if started_now and status.block_number == 0 else "started the saved" if started_now else "reusing the running")
+           + f" local chain {status.chain_id} at {status.rpc_url} (block {status.block_number})")  # fmt: skip
+    w3 = Web3(Web3.HTTPProvider(status.rpc_url, request_kwargs={"timeout": 60}))
+    artifacts = Artifacts(config.build_dir)
+    path = config.deployment_path(w3.eth.chain_id)
+    result = deploy_suite(w3, TransactionSender(w3, dev_accounts(w3.eth.chain_id)[0], artifacts), artifacts, path, load_consortium())
+    report(f"suite: {len(result.deployed)} contract(s) deployed, {len(result.reused)} reused ({path})")
+    for name, address in result.addresses.items():
+        report(f"  {name:<20} {address}")
+    suite = Suite(w3, Deployment.load(path), artifacts)
+    data = json.loads(path.read_text())
+    summary: DemoSummary
+    if "demo" in data:
+        summary = DemoSummary(reused=True, counts=data["demo"]["counts"], examples=data["demo"]["examples"])
+        report("the demo data is already on this chain: not seeding again (use --fresh for a new demo chain)")
+    else:
+        demo = DemoRun(suite, report)
+        report("binding citizens' identity commitments ...")
+        people = demo.citizens()
+        report("enterprises applying and being reviewed ...")
+        registered = demo.enterprises(people)
+        report("approval cases at every stage ...")
+        demo.cases(people)
+        report("credit records ...")
+        demo.credit(registered, people)
+        summary = demo.summary
+        data = json.loads(path.read_text())
+        data["demo"] = {"counts": summary.counts, "examples": summary.examples}
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    report("indexing ...")
+    indexer = Indexer(w3, suite.deployment, artifacts, config.database_url)
+    sync = indexer.sync()
+    summary.counts["events indexed"] = indexer.count()
+    summary.examples["index_database"] = config.database_url
+    summary.seconds = time.perf_counter() - started
+    report(f"indexed {sync.events} new event(s)")
+    return summary

@@ -1,0 +1,46 @@
+"""Tables of the index. Every row derives from one log (block_number, log_index) or one block, so a
+reorg is undone by deleting rows above the fork and the tables converge to a fresh re-index."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, MetaData, String, Table
+
+metadata = MetaData()
+
+blocks = Table(
+    "blocks",
+    metadata,
+    Column("number", BigInteger, primary_key=True, autoincrement=False),
+    Column("hash", String(66), nullable=False),
+    Column("timestamp", BigInteger, nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("block_number", BigInteger, primary_key=True, autoincrement=False),
+    Column("log_index", Integer, primary_key=True, autoincrement=False),
+    Column("tx_hash", String(66), nullable=False),
+    Column("address", String(42), nullable=False),
+    Column("contract", String(64), nullable=False),
+    Column("event", String(64), nullable=False),
+    Column("args", JSON, nullable=False),
+    Index("ix_events_contract_event", "contract", "event"),
+    Index("ix_events_tx", "tx_hash"),
+)
+
+checkpoint = Table(
+    "checkpoint",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("block_number", BigInteger, nullable=False),
+    Column("block_hash", String(66), nullable=False),
+)
+
+contracts = Table(
+    "contracts",
+    metadata,
+    Column("address", String(42), primary_key=True),
+    Column("name", String(64), nullable=False),
+)
+"""The contracts the index covers; a deployment that adds one triggers a re-index (see Indexer)."""

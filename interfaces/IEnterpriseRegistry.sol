@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {ICaseHook} from "@govchain/interfaces/ICaseHook.sol";
+
+/// @title Enterprise registration (企业登记)
+/// @notice Enterprises are keyed by their 18-character unified social credit code (USCC, GB 32100-2015),
+/// validated on chain (contracts/libraries/USCC.sol: USCCInvalidCharacter, USCCInvalidCheckCharacter).
+/// A verified applicant applies with the code, a hash of the enterprise name, the legal
+/// representative's identity commitment (never their ID-card number), the registered capital and a
+/// hash of the business-scope document. The application opens a case of the registration template
+/// on the WorkflowEngine, where market regulation reviews it step by step; when the case closes the
+/// engine calls this registry back (ICaseHook): approved -> Registered, rejected -> Rejected (a
+/// rejected code may apply again). Market regulation (MARKET_REGULATOR_ROLE) records changes of a
+/// registered enterprise, suspends and reinstates it, and deregisters it for good.
+///
+/// Allowed transitions, by action (every other one reverts with EnterpriseRegistryTransitionNotAllowed):
+///   Apply         None -> Applied, Rejected -> Applied         applyForRegistration
+///   Approve       Applied -> Registered                        the registration case closes approved
+///   Reject        Applied -> Rejected                          the registration case closes rejected
+///   RecordChange  Registered -> Registered                     recordChange
+///   Suspend       Registered -> Suspended                      suspend
+///   Reinstate     Suspended -> Registered                      reinstate
+///   Deregister    Registered -> Deregistered, Suspended -> Deregistered   deregister (final)
+/// Every transition emits an event; the block timestamp of its transaction is its time, and the
+/// record keeps appliedAt and decidedAt so the time from application to decision is readable on chain.
+interface IEnterpriseRegistry is ICaseHook {
+    /// @notice An enterprise's registration status.
+    enum Status {
+        None, // never applied
+        Applied, // application under review (a registration case is open)
+        Registered, // approved and in business
+        Rejected, // the last application was rejected; the code may apply again
+        Suspended, // registered, business suspended by market regulation
+        Deregistered // deregistered for good
+    }
+
+    /// @notice What moves an enterprise from one status to another (see the table above).
+    enum Action {
+        Apply,
+        Approve,
+        Reject,
+        RecordChange,
+        Suspend,
+        Reinstate,
+        Deregister
+    }
+
+    /// @notice What a recorded change changed.
+    enum ChangeKind {
+        Name, // enterprise name (new value: hash of the name)
+        LegalRepresentative, // legal representative (new value: their identity commitment)
+        RegisteredCapital, // registered capital (new value: hash of the amount document)
+        BusinessScope, // business scope (new value: hash of the scope document)
+        Domicile, // registered address (new value: hash of the address)
+        Other // anything else (new value: hash of the change document)
+    }
+
+    /// @notice An enterprise record, packed in one storage slot (1 + 5 + 5 + 8 = 19 bytes).
+    struct Enterprise {
+        Status status; // current status
+        uint40 appliedAt; // block timestamp of the latest application
+        uint40 decidedAt; // block timestamp at which the latest application was decided (0 while Applied)
+        uint64 caseId; // the WorkflowEngine case of the latest application
+    }
+
+    /// @notice The admin or the engine is the zero address.
+    error EnterpriseRegistryZeroAddress();
+    /// @notice No registration template is configured yet.
+    error EnterpriseRegistryNoTemplate();
+    /// @notice Template `templateId` of the engine does not call this registry back (its hook is `hook`).
+    error EnterpriseRegistryTemplateHookMismatch(uint32 templateId, address hook);
+    /// @notice The name hash, legal-representative commitment or business-scope hash is zero.
+    error EnterpriseRegistryIncompleteApplication(bytes18 uscc);
+    /// @notice A change needs a non-zero new-value hash; a suspension, reinstatement or deregistration a reason hash.
+    error EnterpriseRegistryMissingHash(bytes18 uscc);
+    /// @notice `action` is not allowed on enterprise `uscc` while it is `current`.
+    error EnterpriseRegistryTransitionNotAllowed(bytes18 uscc, Status current, Action action);
+    /// @notice Only the WorkflowEngine may report a case's outcome; `caller` is not it.
+    error EnterpriseRegistryNotEngine(address caller);
+    /// @notice Case `caseId` is not the open registration case of subject `subject`.
+    error EnterpriseRegistryUnexpectedCase(uint256 caseId, bytes32 subject);
+
+    /// @notice Emitted when governance sets the engine template that registration cases follow.
+    event RegistrationTemplateSet(uint32 indexed templateId);
+    /// @notice Emitted when `applicant` applies to register `uscc`; case `caseId` reviews it.
+    event EnterpriseApplied(
+        bytes18 indexed uscc,
+        uint256 indexed caseId,
+        address indexed applicant,
+        bytes32 nameHash,
+        bytes32 legalRepCommitment,
+        uint256 registeredCapitalFen,
+        bytes32 businessScopeHash
+    );
+    /// @notice Emitted when the registration case `caseId` of `uscc` closes approved.
+    event EnterpriseRegistered(bytes18 indexed uscc, uint256 indexed caseId);
+    /// @notice Emitted when the registration case `caseId` of `uscc` closes rejected, with its reason.
+    event EnterpriseRejected(bytes18 indexed uscc, uint256 indexed caseId, bytes32 reasonHash);
+    /// @notice Emitted when market regulation records a change of registered enterprise `uscc`.
+    event EnterpriseChanged(bytes18 indexed uscc, ChangeKind kind, bytes32 newValueHash, address indexed officer);
+    /// @notice Emitted when market regulation suspends `uscc`.
+    event EnterpriseSuspended(bytes18 indexed uscc, bytes32 reasonHash, address indexed officer);
+    /// @notice Emitted when market regulation reinstates suspended `uscc`.
+    event EnterpriseReinstated(bytes18 indexed uscc, bytes32 reasonHash, address indexed officer);
+    /// @notice Emitted when market regulation deregisters `uscc` (final).
+    event EnterpriseDeregistered(bytes18 indexed uscc, bytes32 reasonHash, address indexed officer);
+
+    /// @notice Sets the engine template registration cases follow. Governance (DEFAULT_ADMIN_ROLE) only.
+    /// @dev The template must exist and name this registry as its hook. Pending applications keep their
+    /// case. Reverts with WorkflowEngineUnknownTemplate (from the engine) or
+    /// EnterpriseRegistryTemplateHookMismatch. Emits RegistrationTemplateSet.
+    function setRegistrationTemplate(uint32 templateId) external;
+
+    /// @notice The caller (a verified identity) applies to register enterprise `uscc`.
+    /// @param uscc the 18-character code, ASCII
+    /// @param nameHash hash of the enterprise name
+    /// @param legalRepCommitment the legal representative's identity commitment
+    /// @param registeredCapitalFen registered capital in fen (0.01 yuan)
+    /// @param businessScopeHash hash of the business-scope document
+    /// @return caseId the WorkflowEngine case that reviews the application
+    /// @dev Reverts with USCCInvalidCharacter, USCCInvalidCheckCharacter,
+    /// EnterpriseRegistryIncompleteApplication, EnterpriseRegistryTransitionNotAllowed,
+    /// EnterpriseRegistryNoTemplate, and from the engine WorkflowEngineApplicantNotVerified /
+    /// WorkflowEngineTemplateInactive. Emits EnterpriseApplied.
+    function applyForRegistration(
+        bytes18 uscc,
+        bytes32 nameHash,
+        bytes32 legalRepCommitment,
+        uint256 registeredCapitalFen,
+        bytes32 businessScopeHash
+    ) external returns (uint256 caseId);
+
+    /// @notice Records a change of registered enterprise `uscc`. MARKET_REGULATOR_ROLE only.
+    /// @dev Reverts with EnterpriseRegistryMissingHash, EnterpriseRegistryTransitionNotAllowed. Emits EnterpriseChanged.
+    function recordChange(bytes18 uscc, ChangeKind kind, bytes32 newValueHash) external;
+
+    /// @notice Suspends registered enterprise `uscc`. MARKET_REGULATOR_ROLE only.
+    /// @dev Reverts with EnterpriseRegistryMissingHash, EnterpriseRegistryTransitionNotAllowed. Emits EnterpriseSuspended.
+    function suspend(bytes18 uscc, bytes32 reasonHash) external;
+
+    /// @notice Reinstates suspended enterprise `uscc`. MARKET_REGULATOR_ROLE only.
+    /// @dev Reverts with EnterpriseRegistryMissingHash, EnterpriseRegistryTransitionNotAllowed. Emits EnterpriseReinstated.
+    function reinstate(bytes18 uscc, bytes32 reasonHash) external;
+
+    /// @notice Deregisters registered or suspended enterprise `uscc`, for good. MARKET_REGULATOR_ROLE only.
+    /// @dev Reverts with EnterpriseRegistryMissingHash, EnterpriseRegistryTransitionNotAllowed. Emits EnterpriseDeregistered.
+    function deregister(bytes18 uscc, bytes32 reasonHash) external;
+
+    /// @notice The record of `uscc` (status None and zeros when it never applied).
+    function enterprise(bytes18 uscc) external view returns (Enterprise memory);
+
+    /// @notice The status of `uscc`.
+    function statusOf(bytes18 uscc) external view returns (Status);
+
+    /// @notice Whether `uscc` is a well-formed code with a correct check character (GB 32100-2015).
+    function isValidUSCC(bytes18 uscc) external pure returns (bool);
+
+    /// @notice Reverts with USCCInvalidCharacter or USCCInvalidCheckCharacter unless `uscc` is valid.
+    function validateUSCC(bytes18 uscc) external pure;
+
+    /// @notice The WorkflowEngine that reviews applications.
+    function engine() external view returns (address);
+
+    /// @notice The engine template registration cases follow (0 until governance sets it).
+    function registrationTemplate() external view returns (uint32);
+}

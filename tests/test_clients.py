@@ -1,0 +1,101 @@
+"""Typed clients against the deployed suite on Anvil: batching, decoded events, typed errors."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conftest import make_sender
+from govchain.clients import (
+    CaseStatus,
+    ClientError,
+    CreditClient,
+    CreditEntry,
+    Decision,
+    EnterpriseClient,
+    EnterpriseStatus,
+    IdentityClient,
+    UnknownCase,
+    WorkflowClient,
+)
+from govchain.connection import Deployment, Suite
+from govchain.domain import InvalidUSCC, identity_commitment, uscc_subject
+from govchain.exceptions import revert_class
+
+USCC = "91370200163562681G"
+
+
+@pytest.fixture
+def suite(suite_deployment, w3, artifacts):
+    return Suite(w3, Deployment.load(suite_deployment.path), artifacts)
+
+
+def _people(w3, n):
+    return [(w3.to_checksum_address(os.urandom(20)), os.urandom(32)) for _ in range(n)]
+
+
+def test_bind_persons_splits_below_the_batch_limit(suite, w3, artifacts):
+    identity = IdentityClient(suite, make_sender(w3, artifacts, 12))
+    people = _people(w3, 650)
+    receipts = identity.bind_persons(people, 2)
+    assert len(receipts) == 3  # MAX_BATCH is 300
+    events = [e for r in receipts for e in identity.events(r)]
+    assert [type(e).__name__ for e in events] == ["IdentityBound"] * 650
+    first = events[0]
+    assert (first.account, first.identity, first.level) == (people[0][0], "0x" + people[0][1].hex(), 2)
+    assert first.block_number == receipts[0].block_number and first.tx_hash == receipts[0].tx_hash
+    with pytest.raises(Exception):
+        first.level = 3  # frozen
+    assert identity.binding(people[-1][1]).account == people[-1][0]
+
+
+def test_enterprise_application_through_its_workflow(suite, w3, artifacts):
+    citizen = make_sender(w3, artifacts, 19)
+    IdentityClient(suite, make_sender(w3, artifacts, 12)).bind_person(
+        citizen.account.address, identity_commitment("11010519491231002X", b"\x07" * 32), 2
+    )
+    enterprises = EnterpriseClient(suite, citizen)
+    receipt = enterprises.apply(USCC, b"\x01" * 32, b"\x02" * 32, 5_000_000, b"\x03" * 32)
+    applied = [e for e in enterprises.events(receipt) if type(e).__name__ == "EnterpriseApplied"][0]
+    record = enterprises.get(USCC)
+    assert record.status == EnterpriseStatus.APPLIED and record.case_id == applied.caseId
+
+    workflow = WorkflowClient(suite, make_sender(w3, artifacts, 4))  # a SAMR reviewer
+    case = workflow.case(record.case_id)
+    assert case.status == CaseStatus.IN_REVIEW and case.applicant == citizen.account.address
+    assert case.subject == "0x" + uscc_subject(USCC).hex() and not case.overdue
+    workflow.decide(record.case_id, Decision.APPROVE)
+    assert enterprises.get(USCC).status == EnterpriseStatus.REGISTERED
+    assert workflow.case(record.case_id).status == CaseStatus.APPROVED
+
+
+def test_client_errors_are_typed_and_send_nothing(suite, w3, artifacts):
+    sender = make_sender(w3, artifacts, 4)
+    nonce = w3.eth.get_transaction_count(sender.account.address)
+    enterprises = EnterpriseClient(suite, sender)
+    with pytest.raises(InvalidUSCC, match="check character"):
+        enterprises.suspend(USCC[:17] + "H", b"\x01" * 32)
+    with pytest.raises(revert_class("EnterpriseRegistryTransitionNotAllowed")):
+        enterprises.suspend(USCC, b"\x01" * 32)  # never registered
+    workflow = WorkflowClient(suite, sender)
+    with pytest.raises(UnknownCase):
+        workflow.case(10**6)
+    with pytest.raises(ClientError, match="reason"):
+        workflow.decide(1, Decision.REJECT)
+    with pytest.raises(ClientError, match="read-only"):
+        WorkflowClient(suite).decide(1, Decision.APPROVE)
+    assert w3.eth.get_transaction_count(sender.account.address) == nonce
+
+
+def test_credit_append_many_is_pipelined_and_scored(suite, w3, artifacts):
+    credit = CreditClient(suite, make_sender(w3, artifacts, 6))  # a tax officer
+    subjects = [os.urandom(32) for _ in range(40)]
+    records = [(s, CreditEntry(1, -5, os.urandom(32))) for s in subjects] * 2 + [(subjects[0], CreditEntry(4, 30, b"\x09" * 32))]
+    receipts = credit.append_many(records)
+    assert all(r.status == 1 for r in receipts)
+    assert credit.score(subjects[0]) == -10 + 30 and credit.score(subjects[1]) == -10
+    credit.revoke(subjects[0], 2, b"\x0a" * 32)
+    assert credit.score(subjects[0]) == -10 and credit.record_count(subjects[0]) == 4
+    with pytest.raises(revert_class("CreditRegistryDeltaOutOfRange")):
+        credit.append(subjects[1], CreditEntry(2, 5, b"\x01" * 32))  # penalties cannot raise a score

@@ -1,0 +1,501 @@
+"""EnterpriseRegistry: USCC-keyed registration reviewed through a WorkflowEngine case."""
+
+from __future__ import annotations
+
+import brownie
+import pytest
+from brownie import chain
+from brownie.test import given, strategy
+from eth_utils import keccak
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+from conftest import reverts_with, unauthorized
+from govchain.domain import (
+    ID_CARD_CHECK,
+    ID_CARD_WEIGHTS,
+    USCC_ALPHABET,
+    InvalidUSCC,
+    identity_commitment,
+    is_valid_uscc,
+    uscc_bytes,
+    uscc_check_character,
+    uscc_subject,
+    validate_uscc,
+)
+
+ADMIN_ROLE = b"\0" * 32
+ZERO32 = b"\0" * 32
+DAY = 24 * 3600  # seconds
+REVIEW = keccak(text="SAMR_REVIEWER_ROLE")
+LEVEL = 2  # minimum verification level of an applicant
+APPROVE, REJECT = 0, 1  # IWorkflowEngine.Decision
+NONE, APPLIED, REGISTERED, REJECTED, SUSPENDED, DEREGISTERED = range(6)  # IEnterpriseRegistry.Status
+A_APPLY, A_APPROVE, A_REJECT, A_CHANGE, A_SUSPEND, A_REINSTATE, A_DEREGISTER = range(7)  # Action
+NAME_CHANGE, LEGAL_REP_CHANGE = 0, 1  # ChangeKind
+NAME_HASH = keccak(text="青岛海纳电子科技有限公司")
+SCOPE_HASH = keccak(text="经营范围: 电子产品研发、销售")
+CAPITAL_FEN = 5_000_000 * 100  # 5 million yuan
+REASON = b"\x5a" * 32
+SALT = bytes(range(32))
+
+# The transition table, written independently of the contract: action -> {from: to}.
+TRANSITIONS = {
+    A_APPLY: {NONE: APPLIED, REJECTED: APPLIED},
+    A_APPROVE: {APPLIED: REGISTERED},
+    A_REJECT: {APPLIED: REJECTED},
+    A_CHANGE: {REGISTERED: REGISTERED},
+    A_SUSPEND: {REGISTERED: SUSPENDED},
+    A_REINSTATE: {SUSPENDED: REGISTERED},
+    A_DEREGISTER: {REGISTERED: DEREGISTERED, SUSPENDED: DEREGISTERED},
+}
+
+
+def id_number(first17: str) -> str:
+    """A resident ID-card number with its GB 11643 check character."""
+    return first17 + ID_CARD_CHECK[sum(int(d) * w for d, w in zip(first17, ID_CARD_WEIGHTS)) % 11]
+
+
+APPLICANT_ID = id_number("37020219850312441")
+LEGAL_REP_ID = id_number("37021219790708203")
+NEW_LEGAL_REP_ID = id_number("37028119900215672")
+LEGAL_REP = identity_commitment(LEGAL_REP_ID, SALT)
+
+
+def code(n: int) -> bytes:
+    """The n-th test USCC (valid), as bytes18."""
+    first17 = f"9137020{n:010d}"
+    return uscc_bytes(first17 + uscc_check_character(first17))
+
+
+USCC = code(1)
+
+
+def code_with_letters() -> bytes:
+    first17 = "91370200MA3C4BWL4"
+    return uscc_bytes(first17 + uscc_check_character(first17))
+
+
+@pytest.fixture(scope="module")
+def identity(IdentityRegistry, admin, accounts):
+    """The real IdentityRegistry: applicant 15 at level 2, 16 at level 1, 17 unbound."""
+    registry = IdentityRegistry.deploy(admin, {"from": admin})
+    registry.grantRole(registry.REGISTRAR_ROLE(), accounts[12], {"from": admin})
+    registry.bindPerson(accounts[15], identity_commitment(APPLICANT_ID, SALT), 2, {"from": accounts[12]})
+    registry.bindPerson(accounts[16], keccak(text="person-16"), 1, {"from": accounts[12]})
+    return registry
+
+
+@pytest.fixture(scope="module")
+def engine(WorkflowEngine, identity, admin, accounts):
+    engine = WorkflowEngine.deploy(admin, identity, brownie.ZERO_ADDRESS, {"from": admin})
+    engine.grantRole(REVIEW, accounts[5], {"from": admin})
+    return engine
+
+
+@pytest.fixture(scope="module")
+def registry(EnterpriseRegistry, engine, admin, accounts):
+    """Wired as the deploy script wires it: CASE_OPENER_ROLE, a one-step template hooked to the registry."""
+    registry = EnterpriseRegistry.deploy(admin, engine, brownie.ZERO_ADDRESS, {"from": admin})
+    engine.grantRole(engine.CASE_OPENER_ROLE(), registry, {"from": admin})
+    template = engine.createTemplate(keccak(text="企业设立登记"), [(REVIEW, 15 * DAY)], registry, LEVEL, {"from": admin})
+    registry.setRegistrationTemplate(template.return_value, {"from": admin})
+    registry.grantRole(registry.MARKET_REGULATOR_ROLE(), accounts[6], {"from": admin})
+    return registry
+
+
+@pytest.fixture(scope="module")
+def applicant(accounts):
+    return accounts[15]
+
+
+@pytest.fixture(scope="module")
+def reviewer(accounts):
+    return accounts[5]
+
+
+@pytest.fixture(scope="module")
+def regulator(accounts):
+    return accounts[6]
+
+
+def apply(registry, applicant, uscc=USCC):
+    return registry.applyForRegistration(uscc, NAME_HASH, LEGAL_REP, CAPITAL_FEN, SCOPE_HASH, {"from": applicant})
+
+
+def fields(event) -> dict:
+    """An event's fields, bytes values as plain bytes."""
+    return {k: bytes(v) if isinstance(v, bytes) else v for k, v in event.items()}
+
+
+def record(registry, uscc=USCC):
+    """enterprise(uscc) as a dict."""
+    return dict(zip(("status", "appliedAt", "decidedAt", "caseId"), registry.enterprise(uscc)))
+
+
+def test_deploy_rejects_zero_addresses(EnterpriseRegistry, engine, admin):
+    with reverts_with("EnterpriseRegistryZeroAddress"):
+        EnterpriseRegistry.deploy(brownie.ZERO_ADDRESS, engine, brownie.ZERO_ADDRESS, {"from": admin})
+    with reverts_with("EnterpriseRegistryZeroAddress"):
+        EnterpriseRegistry.deploy(admin, brownie.ZERO_ADDRESS, brownie.ZERO_ADDRESS, {"from": admin})
+
+
+def test_registration_template_must_call_the_registry_back(EnterpriseRegistry, registry, engine, admin, applicant):
+    assert registry.engine() == engine and registry.registrationTemplate() == 1
+    plain = engine.createTemplate(keccak(text="x"), [(REVIEW, DAY)], brownie.ZERO_ADDRESS, LEVEL, {"from": admin})
+    with reverts_with("EnterpriseRegistryTemplateHookMismatch", plain.return_value, brownie.ZERO_ADDRESS):
+        registry.setRegistrationTemplate(plain.return_value, {"from": admin})
+    with reverts_with("WorkflowEngineUnknownTemplate", 9):
+        registry.setRegistrationTemplate(9, {"from": admin})
+    two_step = engine.createTemplate(keccak(text="y"), [(REVIEW, DAY)] * 2, registry, LEVEL, {"from": admin})
+    tx = registry.setRegistrationTemplate(two_step.return_value, {"from": admin})
+    assert tx.events["RegistrationTemplateSet"]["templateId"] == two_step.return_value
+    # a registry without a template takes no applications
+    fresh = EnterpriseRegistry.deploy(admin, engine, brownie.ZERO_ADDRESS, {"from": admin})
+    assert fresh.registrationTemplate() == 0
+    with reverts_with("EnterpriseRegistryNoTemplate"):
+        fresh.applyForRegistration(USCC, NAME_HASH, LEGAL_REP, CAPITAL_FEN, SCOPE_HASH, {"from": applicant})
+
+
+def test_apply_opens_a_review_case(registry, engine, applicant):
+    tx = apply(registry, applicant)
+    case_id = tx.return_value
+    assert case_id == 1
+    applied = tx.events["EnterpriseApplied"]
+    assert bytes(applied["uscc"]) == USCC and applied["caseId"] == case_id and applied["applicant"] == applicant
+    assert bytes(applied["nameHash"]) == NAME_HASH and bytes(applied["legalRepCommitment"]) == LEGAL_REP
+    assert applied["registeredCapitalFen"] == CAPITAL_FEN and bytes(applied["businessScopeHash"]) == SCOPE_HASH
+    opened = tx.events["CaseOpened"]
+    assert (opened["caseId"], opened["applicant"], opened["openedBy"]) == (case_id, applicant, registry)
+    assert bytes(opened["subject"]) == uscc_subject(USCC.decode())
+    assert record(registry) == {"status": APPLIED, "appliedAt": tx.timestamp, "decidedAt": 0, "caseId": case_id}
+    assert registry.statusOf(USCC) == APPLIED
+    case = engine.caseInfo(case_id)
+    assert case[0] == applicant and bytes(case[8]) == uscc_subject(USCC.decode())
+
+
+def test_approval_registers_and_the_time_to_approval_is_on_chain(registry, engine, applicant, reviewer):
+    applied = apply(registry, applicant)
+    chain.sleep(3 * DAY)
+    tx = engine.decide(applied.return_value, APPROVE, ZERO32, {"from": reviewer})
+    event = tx.events["EnterpriseRegistered"]
+    assert bytes(event["uscc"]) == USCC and event["caseId"] == applied.return_value
+    assert tx.events["CaseClosed"]["approved"] is True
+    now = record(registry)
+    assert (now["status"], now["appliedAt"], now["decidedAt"]) == (REGISTERED, applied.timestamp, tx.timestamp)
+    assert now["decidedAt"] - now["appliedAt"] >= 3 * DAY
+
+
+def test_rejection_and_a_new_application(registry, engine, applicant, reviewer):
+    first = apply(registry, applicant).return_value
+    tx = engine.decide(first, REJECT, REASON, {"from": reviewer})
+    event = tx.events["EnterpriseRejected"]
+    assert (bytes(event["uscc"]), event["caseId"], bytes(event["reasonHash"])) == (USCC, first, REASON)
+    assert record(registry)["status"] == REJECTED and record(registry)["decidedAt"] == tx.timestamp
+    again = apply(registry, applicant)
+    assert again.return_value == first + 1
+    assert record(registry) == {"status": APPLIED, "appliedAt": again.timestamp, "decidedAt": 0, "caseId": first + 1}
+    engine.decide(again.return_value, APPROVE, ZERO32, {"from": reviewer})
+    assert registry.statusOf(USCC) == REGISTERED
+
+
+def test_multi_step_review_with_returned_material(registry, engine, admin, applicant, reviewer):
+    two_step = engine.createTemplate(keccak(text="y"), [(REVIEW, DAY)] * 2, registry, LEVEL, {"from": admin})
+    registry.setRegistrationTemplate(two_step.return_value, {"from": admin})
+    case_id = apply(registry, applicant).return_value
+    engine.decide(case_id, APPROVE, ZERO32, {"from": reviewer})
+    assert registry.statusOf(USCC) == APPLIED
+    engine.decide(case_id, 2, REASON, {"from": reviewer})  # Return for more material
+    engine.resubmit(case_id, b"\x01" * 32, {"from": applicant})
+    tx = engine.decide(case_id, APPROVE, ZERO32, {"from": reviewer})
+    assert "EnterpriseRegistered" in tx.events and registry.statusOf(USCC) == REGISTERED
+
+
+def test_apply_rejects_invalid_codes(registry, applicant):
+    valid = USCC.decode()
+    expected = valid[17]
+    wrong = USCC_ALPHABET[(USCC_ALPHABET.index(expected) + 1) % 31]
+    bad_check = (valid[:17] + wrong).encode()
+    with reverts_with("USCCInvalidCheckCharacter", bad_check, expected.encode()):
+        apply(registry, applicant, bad_check)
+    for position, char in ((3, "I"), (8, "O"), (10, "S"), (16, "V"), (17, "Z"), (0, "a"), (5, "b")):
+        bad = (valid[:position] + char + valid[position + 1:]).encode()
+        with reverts_with("USCCInvalidCharacter", bad, position):
+            apply(registry, applicant, bad)
+    lower = code_with_letters().lower()  # a valid code written in lower case
+    assert lower[8:9] == b"m"
+    with reverts_with("USCCInvalidCharacter", lower, 8):
+        apply(registry, applicant, lower)
+    assert registry.statusOf(bad_check) == NONE
+
+
+def test_apply_rejects_incomplete_applications_and_unverified_applicants(registry, applicant, accounts):
+    for fields in ((ZERO32, LEGAL_REP, SCOPE_HASH), (NAME_HASH, ZERO32, SCOPE_HASH), (NAME_HASH, LEGAL_REP, ZERO32)):
+        with reverts_with("EnterpriseRegistryIncompleteApplication", USCC):
+            registry.applyForRegistration(USCC, fields[0], fields[1], CAPITAL_FEN, fields[2], {"from": applicant})
+    for outsider in (accounts[16], accounts[17]):  # level 1; unbound
+        with reverts_with("WorkflowEngineApplicantNotVerified", outsider, LEVEL):
+            apply(registry, outsider)
+    assert registry.statusOf(USCC) == NONE
+
+
+def test_apply_refused_when_the_template_is_deactivated(registry, engine, admin, applicant):
+    engine.deactivateTemplate(1, {"from": admin})
+    with reverts_with("WorkflowEngineTemplateInactive", 1):
+        apply(registry, applicant)
+    assert record(registry) == {"status": NONE, "appliedAt": 0, "decidedAt": 0, "caseId": 0}
+
+
+def test_apply_refused_while_applied_registered_suspended_or_deregistered(registry, engine, applicant, reviewer, regulator):
+    case_id = apply(registry, applicant).return_value
+    with reverts_with("EnterpriseRegistryTransitionNotAllowed", USCC, APPLIED, A_APPLY):
+        apply(registry, applicant)
+    engine.decide(case_id, APPROVE, ZERO32, {"from": reviewer})
+    with reverts_with("EnterpriseRegistryTransitionNotAllowed", USCC, REGISTERED, A_APPLY):
+        apply(registry, applicant)
+    registry.suspend(USCC, REASON, {"from": regulator})
+    with reverts_with("EnterpriseRegistryTransitionNotAllowed", USCC, SUSPENDED, A_APPLY):
+        apply(registry, applicant)
+    registry.deregister(USCC, REASON, {"from": regulator})
+    with reverts_with("EnterpriseRegistryTransitionNotAllowed", USCC, DEREGISTERED, A_APPLY):
+        apply(registry, applicant)
+
+
+def test_changes_suspension_reinstatement_and_deregistration(registry, engine, applicant, reviewer, regulator):
+    engine.decide(apply(registry, applicant).return_value, APPROVE, ZERO32, {"from": reviewer})
+    decided = record(registry)
+    new_rep = identity_commitment(NEW_LEGAL_REP_ID, SALT)
+    tx = registry.recordChange(USCC, LEGAL_REP_CHANGE, new_rep, {"from": regulator})
+    event = tx.events["EnterpriseChanged"]
+    assert (bytes(event["uscc"]), event["kind"], bytes(event["newValueHash"]), event["officer"]) == (
+        USCC, LEGAL_REP_CHANGE, new_rep, regulator)
+    assert record(registry) == decided  # a change is an event; the record keeps its status and times
+    tx = registry.suspend(USCC, REASON, {"from": regulator})
+    assert fields(tx.events["EnterpriseSuspended"]) == {"uscc": USCC, "reasonHash": REASON, "officer": regulator}
+    assert registry.statusOf(USCC) == SUSPENDED
+    tx = registry.reinstate(USCC, REASON, {"from": regulator})
+    assert fields(tx.events["EnterpriseReinstated"]) == {"uscc": USCC, "reasonHash": REASON, "officer": regulator}
+    assert registry.statusOf(USCC) == REGISTERED
+    tx = registry.deregister(USCC, REASON, {"from": regulator})
+    assert fields(tx.events["EnterpriseDeregistered"]) == {"uscc": USCC, "reasonHash": REASON, "officer": regulator}
+    assert registry.statusOf(USCC) == DEREGISTERED
+    # zero hashes are refused before anything else
+    for call in (
+        lambda: registry.recordChange(USCC, NAME_CHANGE, ZERO32, {"from": regulator}),
+        lambda: registry.suspend(USCC, ZERO32, {"from": regulator}),
+        lambda: registry.reinstate(USCC, ZERO32, {"from": regulator}),
+        lambda: registry.deregister(USCC, ZERO32, {"from": regulator}),
+    ):
+        with reverts_with("EnterpriseRegistryMissingHash", USCC):
+            call()
+
+
+def test_every_transition_follows_the_table(registry, engine, applicant, reviewer, regulator):
+    """One enterprise in each status; every regulator/applicant action on each, against TRANSITIONS."""
+    by_status = {status: code(10 + status) for status in range(6)}
+    for status, uscc in by_status.items():
+        if status == NONE:
+            continue
+        case_id = apply(registry, applicant, uscc).return_value
+        if status != APPLIED:
+            engine.decide(case_id, REJECT if status == REJECTED else APPROVE, REASON, {"from": reviewer})
+        if status == SUSPENDED:
+            registry.suspend(uscc, REASON, {"from": regulator})
+        if status == DEREGISTERED:
+            registry.deregister(uscc, REASON, {"from": regulator})
+        assert registry.statusOf(uscc) == status
+    actions = {
+        A_APPLY: lambda u: apply(registry, applicant, u),
+        A_CHANGE: lambda u: registry.recordChange(u, NAME_CHANGE, REASON, {"from": regulator}),
+        A_SUSPEND: lambda u: registry.suspend(u, REASON, {"from": regulator}),
+        A_REINSTATE: lambda u: registry.reinstate(u, REASON, {"from": regulator}),
+        A_DEREGISTER: lambda u: registry.deregister(u, REASON, {"from": regulator}),
+    }
+    for action, call in actions.items():
+        for status, uscc in by_status.items():
+            if status in TRANSITIONS[action]:
+                snapshot = chain.snapshot()
+                call(uscc)
+                assert registry.statusOf(uscc) == TRANSITIONS[action][status]
+                chain.revert()
+                del snapshot
+            else:
+                with reverts_with("EnterpriseRegistryTransitionNotAllowed", uscc, status, action):
+                    call(uscc)
+
+
+def test_the_hook_answers_only_the_engine_and_its_own_case(registry, engine, admin, applicant, reviewer, accounts):
+    case_id = apply(registry, applicant).return_value
+    subject = uscc_subject(USCC.decode())
+    with reverts_with("EnterpriseRegistryNotEngine", accounts[9]):
+        registry.onCaseClosed(case_id, subject, True, ZERO32, {"from": accounts[9]})
+    # another hooked template, opened by another opener, about the same enterprise: refused
+    engine.grantRole(engine.CASE_OPENER_ROLE(), accounts[7], {"from": admin})
+    other = engine.createTemplate(keccak(text="z"), [(REVIEW, DAY)], registry, LEVEL, {"from": admin}).return_value
+    foreign = engine.openCaseFor(applicant, other, subject, {"from": accounts[7]}).return_value
+    with reverts_with("EnterpriseRegistryUnexpectedCase", foreign, subject):
+        engine.decide(foreign, APPROVE, ZERO32, {"from": reviewer})
+    # the right case id with a subject that is not a bytes18 code: refused too
+    padded = subject[:31] + b"\x01"
+    bad = engine.openCaseFor(applicant, other, padded, {"from": accounts[7]}).return_value
+    with reverts_with("EnterpriseRegistryUnexpectedCase", bad, padded):
+        engine.decide(bad, APPROVE, ZERO32, {"from": reviewer})
+    assert registry.statusOf(USCC) == APPLIED
+
+
+def test_unauthorized_callers_are_rejected(registry, engine, applicant, reviewer, regulator, accounts):
+    outsider = accounts[9]
+    regulator_role = registry.MARKET_REGULATOR_ROLE()
+    engine.decide(apply(registry, applicant).return_value, APPROVE, ZERO32, {"from": reviewer})
+    with reverts_with(*unauthorized(outsider, ADMIN_ROLE)):
+        registry.setRegistrationTemplate(1, {"from": outsider})
+    with reverts_with(*unauthorized(outsider, ADMIN_ROLE)):
+        registry.grantRole(regulator_role, outsider, {"from": outsider})
+    for caller in (outsider, reviewer, applicant):
+        with reverts_with(*unauthorized(caller, regulator_role)):
+            registry.recordChange(USCC, NAME_CHANGE, REASON, {"from": caller})
+        with reverts_with(*unauthorized(caller, regulator_role)):
+            registry.suspend(USCC, REASON, {"from": caller})
+        with reverts_with(*unauthorized(caller, regulator_role)):
+            registry.reinstate(USCC, REASON, {"from": caller})
+        with reverts_with(*unauthorized(caller, regulator_role)):
+            registry.deregister(USCC, REASON, {"from": caller})
+    with reverts_with("EnterpriseRegistryNotEngine", regulator):
+        registry.onCaseClosed(1, uscc_subject(USCC.decode()), False, REASON, {"from": regulator})
+    with reverts_with("WorkflowEngineApplicantNotVerified", outsider, LEVEL):
+        apply(registry, outsider, code(2))
+    assert registry.statusOf(USCC) == REGISTERED
+    assert registry.getRoleMembers(regulator_role) == [regulator]
+
+
+def test_id_numbers_never_reach_the_chain(registry, engine, identity, applicant, reviewer, regulator, accounts):
+    """The applicant's and legal representatives' ID-card numbers appear in no calldata and no log."""
+    start = chain.height
+    identity.bindPerson(accounts[18], identity_commitment(LEGAL_REP_ID, SALT), 2, {"from": accounts[12]})
+    applied = apply(registry, applicant)
+    engine.decide(applied.return_value, APPROVE, ZERO32, {"from": reviewer})
+    registry.recordChange(USCC, LEGAL_REP_CHANGE, identity_commitment(NEW_LEGAL_REP_ID, SALT), {"from": regulator})
+    needles = [number.encode().hex() for number in (APPLICANT_ID, LEGAL_REP_ID, NEW_LEGAL_REP_ID)]
+    needles += [int(number[:17]).to_bytes(8, "big").hex() for number in (APPLICANT_ID, LEGAL_REP_ID, NEW_LEGAL_REP_ID)]
+    seen = 0
+    for height in range(start + 1, chain.height + 1):
+        for tx_hash in brownie.web3.eth.get_block(height)["transactions"]:
+            tx = brownie.web3.eth.get_transaction(tx_hash)
+            receipt = brownie.web3.eth.get_transaction_receipt(tx_hash)
+            blobs = [bytes(tx["input"]).hex()]
+            blobs += [bytes(log["data"]).hex() + "".join(bytes(t).hex() for t in log["topics"]) for log in receipt["logs"]]
+            assert all(needle not in blob for blob in blobs for needle in needles)
+            seen += 1
+    assert seen == 4
+    # and the commitments did go on chain: the check looked where the data is
+    logs = brownie.web3.eth.get_transaction_receipt(applied.txid)["logs"]
+    assert any(LEGAL_REP.hex() in bytes(log["data"]).hex() for log in logs)
+
+
+# --- USCC: the contract and govchain.domain agree on every input -----------------------------
+
+_first17 = st.text(alphabet=USCC_ALPHABET, min_size=17, max_size=17)
+_valid = _first17.map(lambda f: (f + uscc_check_character(f)).encode())
+
+
+def _replace(code_: bytes, position: int, byte: int) -> bytes:
+    return code_[:position] + bytes([byte]) + code_[position + 1:]
+
+
+_codes = st.one_of(
+    _valid,
+    # one character swapped for another of the alphabet (mostly a wrong check character)
+    st.builds(_replace, _valid, st.integers(0, 17), st.sampled_from(USCC_ALPHABET.encode())),
+    # one character swapped for any byte (mostly outside the alphabet: I O S V Z, lower case, controls, UTF-8)
+    st.builds(_replace, _valid, st.integers(0, 17), st.integers(0, 255)),
+    _valid.map(lambda c: c.lower()),
+    st.binary(min_size=18, max_size=18),
+)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(uscc=_codes)
+def test_contract_and_python_agree_on_uscc(registry, uscc):
+    text = uscc.decode("latin-1")  # one character per byte, as the contract reads it
+    assert registry.isValidUSCC(uscc) == is_valid_uscc(text)
+    try:
+        validate_uscc(text)
+    except InvalidUSCC as error:
+        if error.expected is None:
+            expected = ("USCCInvalidCharacter", uscc, error.position)
+        else:
+            expected = ("USCCInvalidCheckCharacter", uscc, error.expected.encode())
+        with reverts_with(*expected):
+            registry.validateUSCC(uscc)
+    else:
+        registry.validateUSCC(uscc)
+
+
+# --- Stateful: statuses follow the table ------------------------------------------------------
+
+
+class _Enterprises:
+    """Random applications, decisions and regulator actions on three codes; the chain follows TRANSITIONS."""
+
+    st_code = strategy("uint256", max_value=2)
+    st_approve = strategy("bool")
+    st_action = strategy("uint256", min_value=A_CHANGE, max_value=A_DEREGISTER)
+
+    def __init__(self, registry, engine, applicant, reviewer, regulator):
+        self.registry, self.engine = registry, engine
+        self.applicant, self.reviewer, self.regulator = applicant, reviewer, regulator
+        self.codes = [code(100 + n) for n in range(3)]
+
+    def setup(self):
+        self.status = {uscc: NONE for uscc in self.codes}
+        self.case = {uscc: 0 for uscc in self.codes}
+        self.rule_apply(0)
+
+    def rule_apply(self, st_code):
+        uscc = self.codes[st_code]
+        if self.status[uscc] in TRANSITIONS[A_APPLY]:
+            tx = apply(self.registry, self.applicant, uscc)
+            self.status[uscc], self.case[uscc] = APPLIED, tx.return_value
+            assert "EnterpriseApplied" in tx.events
+        else:
+            with reverts_with("EnterpriseRegistryTransitionNotAllowed", uscc, self.status[uscc], A_APPLY):
+                apply(self.registry, self.applicant, uscc)
+
+    def rule_decide(self, st_code, st_approve):
+        uscc = self.codes[st_code]
+        case_id = self.case[uscc]
+        if case_id == 0:
+            return
+        decision = APPROVE if st_approve else REJECT
+        if self.status[uscc] == APPLIED:
+            tx = self.engine.decide(case_id, decision, REASON, {"from": self.reviewer})
+            self.status[uscc] = TRANSITIONS[A_APPROVE if st_approve else A_REJECT][APPLIED]
+            assert ("EnterpriseRegistered" if st_approve else "EnterpriseRejected") in tx.events
+        else:  # the registration case is closed: nothing can decide it again
+            with reverts_with("WorkflowEngineCaseNotInReview", case_id, 3 if self.status[uscc] != REJECTED else 4):
+                self.engine.decide(case_id, decision, REASON, {"from": self.reviewer})
+
+    def rule_regulate(self, st_code, st_action):
+        uscc = self.codes[st_code]
+        fn = {A_CHANGE: "recordChange", A_SUSPEND: "suspend", A_REINSTATE: "reinstate", A_DEREGISTER: "deregister"}
+        args = (uscc, NAME_CHANGE, REASON) if st_action == A_CHANGE else (uscc, REASON)
+        call = lambda: getattr(self.registry, fn[st_action])(*args, {"from": self.regulator})  # noqa: E731
+        if self.status[uscc] in TRANSITIONS[st_action]:
+            call()
+            self.status[uscc] = TRANSITIONS[st_action][self.status[uscc]]
+        else:
+            with reverts_with("EnterpriseRegistryTransitionNotAllowed", uscc, self.status[uscc], st_action):
+                call()
+
+    def invariant_statuses_match_the_model(self):
+        for uscc in self.codes:
+            now = record(self.registry, uscc)
+            assert now["status"] == self.status[uscc] and now["caseId"] == self.case[uscc]
+            # decided exactly when the latest application is no longer pending
+            assert (now["decidedAt"] == 0) == (now["status"] in (NONE, APPLIED))
+            assert now["decidedAt"] == 0 or now["decidedAt"] >= now["appliedAt"]
+
+
+def test_statuses_follow_the_allowed_transitions(state_machine, registry, engine, applicant, reviewer, regulator):
+    state_machine(_Enterprises, registry, engine, applicant, reviewer, regulator,
+                  settings={"max_examples": 20, "stateful_step_count": 25})
