@@ -410,8 +410,9 @@ contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDi
             if (word != 0) entries[part.accepted++] = word; // 0: refused, reported
         }
         _book(open, part, periodLimit);
+        uint256 accepted = part.accepted;
         assembly ("memory-safe") {
-            mstore(entries, mload(add(part, 0x100))) // entries.length = part.accepted
+            mstore(entries, accepted) // shorten the array to the accepted entries
         }
         emit BatchEntriesAdded(batchId, entries, open.total, open.count, open.contentHash, open.needsFullApproval);
     }

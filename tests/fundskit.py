@@ -9,11 +9,13 @@ security (HRSS), 12 police registrar (PSB), 13 partner bank, 14 development and 
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 import brownie
 from brownie import web3
+from brownie.network.transaction import TransactionReceipt
 
 DAY = 24 * 3600
 INTERVAL = 30 * DAY  # a monthly schedule
@@ -23,6 +25,28 @@ WALLET, BANK = 0, 1
 NONE, PROPOSED, APPROVED, EXECUTED, CANCELLED = range(5)
 ELIGIBLE, REVOKED, NO_ATTESTATION, ATTESTATION_EXPIRED = range(4)
 ZERO32 = b"\0" * 32
+
+
+@contextmanager
+def receipts_awaited() -> Iterator[None]:
+    """Make brownie wait for each receipt by hash before its own confirmation loop.
+
+    brownie 1.22 reads the sender's nonce before the receipt and declares a transaction "dropped"
+    ("Tx dropped without known replacement") when Anvil, busy mining a heavy block on a loaded
+    machine, already reports the new nonce but not yet the receipt. Waiting for the receipt first
+    makes that loop end at its first check; nothing else changes.
+    """
+    confirm = TransactionReceipt._await_confirmation
+
+    def await_receipt_first(self: Any, block_number: Any = None, required_confs: int = 1) -> None:
+        web3.eth.wait_for_transaction_receipt(self.txid, timeout=120, poll_latency=0.05)
+        confirm(self, block_number, required_confs)
+
+    TransactionReceipt._await_confirmation = await_receipt_first
+    try:
+        yield
+    finally:
+        TransactionReceipt._await_confirmation = confirm
 
 
 def code(text: str) -> bytes:

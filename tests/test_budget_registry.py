@@ -6,7 +6,7 @@ import brownie
 import pytest
 
 from conftest import reverts_with, unauthorized
-from fundskit import ZERO32, b32, code, deploy_funds
+from fundskit import ZERO32, b32, code, deploy_funds, receipts_awaited
 
 PROPOSED, APPROVED, WITHDRAWN = 1, 2, 3
 U64_MAX = 2**64 - 1
@@ -15,6 +15,13 @@ LINES = [
     (code("MEDICAL"), "城乡居民医疗保险", 500_000_000),
     (code("SUBSIDY"), "企业稳岗补贴", 100_000_000),
 ]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _await_receipts():
+    """brownie + Anvil confirmation race under load (see fundskit.receipts_awaited)."""
+    with receipts_awaited():
+        yield
 
 
 @pytest.fixture(scope="module")

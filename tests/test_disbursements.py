@@ -14,8 +14,8 @@ from fundskit import (
     CANCELLED,
     DAY,
     EXECUTED,
-    NO_ATTESTATION,
     NONE,
+    NO_ATTESTATION,
     PROPOSED,
     REVOKED,
     WALLET,
@@ -31,6 +31,7 @@ from fundskit import (
     enroll,
     person,
     propose,
+    receipts_awaited,
     settlement_refs,
 )
 from govchain.domain import MerkleTree, payout_leaf
@@ -40,6 +41,13 @@ PENSION, SUBSIDY = 1, 2  # program ids (and their line ids)
 PENSION_FUNDS, SUBSIDY_FUNDS = 10**9, 10**8
 SUBSIDY_LIMIT = 300_000  # fen per period under four-eyes approval alone
 U64_MAX = 2**64 - 1
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _await_receipts():
+    """brownie + Anvil confirmation race under load (see fundskit.receipts_awaited)."""
+    with receipts_awaited():
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,16 @@ import brownie
 import pytest
 
 from conftest import reverts_with, unauthorized
-from fundskit import ZERO32, b32, code
+from fundskit import ZERO32, b32, code, receipts_awaited
 
 LEDGER_BALANCE = 1_000_000
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _await_receipts():
+    """brownie + Anvil confirmation race under load (see fundskit.receipts_awaited)."""
+    with receipts_awaited():
+        yield
 
 
 @pytest.fixture(scope="module")
