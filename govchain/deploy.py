@@ -79,7 +79,31 @@ SUITE: tuple[Component, ...] = (
         "EnterpriseRegistry",
         lambda ctx: [ctx.deployer, ctx.addresses["WorkflowEngine"], ctx.addresses["GovForwarder"]],
     ),
+    # fiscal funds: token, budgets (multi-party approval policy from the consortium file), proof of
+    # life, programs, the disbursement ledger
+    Component("FiscalToken", lambda ctx: [ctx.deployer]),
+    Component("BudgetRegistry", lambda ctx: _budget_args(ctx)),
+    Component("EligibilityRegistry", lambda ctx: [ctx.deployer, ctx.addresses["IdentityRegistry"]]),
+    Component(
+        "ProgramRegistry",
+        lambda ctx: [ctx.deployer] + [ctx.addresses[n] for n in ("DepartmentRegistry", "IdentityRegistry", "EligibilityRegistry", "BudgetRegistry")],
+    ),
+    Component(
+        "Disbursements",
+        lambda ctx: [ctx.deployer] + [ctx.addresses[n] for n in ("FiscalToken", "BudgetRegistry", "ProgramRegistry", "DepartmentRegistry")],
+    ),
 )
+
+
+def _budget_args(ctx: DeployContext) -> list[Any]:
+    policy = ctx.config.get("budget_approval", {})
+    return [
+        ctx.deployer,
+        ctx.addresses["DepartmentRegistry"],
+        code32(policy.get("finance_department", "FIN")),
+        int(policy.get("finance_approvals", 2)),
+        int(policy.get("other_department_approvals", 1)),
+    ]
 
 HOURS = 3600
 
@@ -275,6 +299,30 @@ class Deployer:
             self._or_governance("CreditRegistry", call, calls)
         self._send(calls)
 
+    def setup_funds(self) -> None:
+        """The ledger may mint, pay and settle; it and the banks' settlement accounts are registered holders."""
+        token = self.contract("FiscalToken")
+        ledger = self.data["contracts"]["Disbursements"]["address"]
+        calls: list[Call] = []
+        for role in ("MINTER_ROLE", "DISBURSER_ROLE", "SETTLER_ROLE"):
+            self._grant_roles("FiscalToken", [role], [ledger], calls)
+        banks = [(self.resolve(b), b["name"]) for b in self.consortium.get("banks", [])]
+        self._grant_roles("FiscalToken", ["SETTLER_ROLE"], [a for a, _ in banks], calls)
+        self._send(calls)
+        holders = [(ledger, "LEDGER")] + banks
+        missing = [(a, label) for a, label in holders if not token.functions.isRegistered(a).call()]
+        if not missing:
+            return
+        if not self._admin("FiscalToken"):
+            self.result.governance_actions += [f"FiscalToken.registerAccount({a}, {label})" for a, label in missing]
+            return
+        # the deployer registers them itself while it still governs the token, then gives the role up
+        registrar, me = role_id("ACCOUNT_REGISTRAR_ROLE"), self.sender.account.address
+        fn = token.functions
+        self._send([Call.of(fn.grantRole(registrar, me), label="bootstrap ACCOUNT_REGISTRAR_ROLE")])
+        self._send([Call.of(fn.registerAccount(a, code32(label[:32])), label=f"registerAccount({label})") for a, label in missing])
+        self._send([Call.of(fn.renounceRole(registrar, me), label="renounce ACCOUNT_REGISTRAR_ROLE")])
+
     def hand_over(self) -> None:
         """Give every governed contract's DEFAULT_ADMIN_ROLE to the timelock, then renounce it."""
         timelock = self.data["contracts"]["GovTimelock"]["address"]
@@ -305,6 +353,7 @@ def deploy_suite(
     deployer.setup_consortium()
     deployer.setup_workflows()
     deployer.setup_credit()
+    deployer.setup_funds()
     if extra_setup:
         extra_setup(deployer)
     deployer.hand_over()

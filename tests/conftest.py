@@ -25,6 +25,15 @@ def isolate(fn_isolation: None) -> None:
     """Every test starts from the module's deployed state (brownie's fn_isolation)."""
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _brownie_waits_for_receipts() -> Iterator[None]:
+    """Every test: brownie waits for each receipt before declaring a transaction dropped (fundskit)."""
+    from fundskit import receipts_awaited
+
+    with receipts_awaited():
+        yield
+
+
 def _pure_python_stateful() -> object:
     """brownie 1.22's compiled (mypyc) `brownie.test.stateful` rejects every generated state machine
     ("_BrownieStateMachine object expected"); its pure-Python source, shipped beside it, works."""

@@ -78,3 +78,24 @@ def test_credit_categories_and_writers(suite_deployment, w3, artifacts):
     tax_officer = dev_accounts(w3.eth.chain_id)[6].address
     assert credit.hasRole(role_id("CREDIT_WRITER_ROLE"), tax_officer).call()
     assert not credit.hasRole(role_id("CREDIT_WRITER_ROLE"), dev_accounts(w3.eth.chain_id)[12].address).call()
+
+
+def test_funds_are_wired(suite_deployment, w3, artifacts):
+    suite = Suite(w3, Deployment.load(suite_deployment.path), artifacts)
+    token = suite.contract("FiscalToken").functions
+    ledger = suite.deployment.address("Disbursements")
+    for role in ("MINTER_ROLE", "DISBURSER_ROLE", "SETTLER_ROLE"):
+        assert token.hasRole(role_id(role), ledger).call()
+    bank = dev_accounts(w3.eth.chain_id)[19].address
+    assert token.isRegistered(ledger).call() and token.isRegistered(bank).call()
+    assert token.hasRole(role_id("SETTLER_ROLE"), bank).call()
+    deployer = dev_accounts(w3.eth.chain_id)[0].address
+    assert not token.hasRole(role_id("ACCOUNT_REGISTRAR_ROLE"), deployer).call()  # bootstrap role given up
+    budgets = suite.contract("BudgetRegistry").functions
+    assert (budgets.requiredFinanceApprovals().call(), budgets.requiredOtherApprovals().call()) == (2, 1)
+    hrss = dev_accounts(w3.eth.chain_id)[10].address
+    assert suite.contract("Disbursements").functions.hasRole(role_id("OPERATOR_ROLE"), hrss).call()
+    for name in ("FiscalToken", "BudgetRegistry", "EligibilityRegistry", "ProgramRegistry", "Disbursements"):
+        fn = suite.contract(name).functions
+        assert fn.hasRole(ADMIN_ROLE, suite.deployment.address("GovTimelock")).call()
+        assert not fn.hasRole(ADMIN_ROLE, deployer).call()
