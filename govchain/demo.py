@@ -283,6 +283,80 @@ class DemoRun:
         raise GovchainError("credit record not found")
 
 
+    # --- fiscal funds -----------------------------------------------------------------------------
+
+    def funds(self, people: list[Citizen]) -> None:
+        from govchain.clients import (
+            BudgetClient, BudgetLine, DisbursementClient, EligibilityClient, PayoutMode, ProgramClient,
+        )  # fmt: skip
+
+        yuan = 100  # fen per yuan
+        year = 2026
+        budget, line_ids = BudgetClient(self.suite, self.sender(FIN)).propose(year, self.hash("budget", year), [
+            BudgetLine("PENSION", "城乡居民基本养老保险 basic pension", 6_000_000 * yuan),
+            BudgetLine("EMPLOYMENT", "就业创业补贴 employment subsidies", 2_000_000 * yuan),
+            BudgetLine("MEDICAL", "城乡居民医疗保险 medical insurance", 9_000_000 * yuan),
+            BudgetLine("PROCUREMENT", "政府采购 procurement", 4_000_000 * yuan),
+        ])  # fmt: skip
+        for approver in (FIN2, FIN3, DRC):  # two finance officers and a second department
+            BudgetClient(self.suite, self.sender(approver)).approve(budget)
+        self.count("budget lines approved (2 finance + 1 DRC approvals)", len(line_ids))
+
+        now = self.w3.eth.get_block("latest")["timestamp"]
+        month = 30 * DAY
+        admin = ProgramClient(self.suite, self.sender(FIN))
+        pension = admin.create("城乡居民基本养老保险 basic pension", line_ids[0], "HRSS", now - month, month, 12,
+                               1_000 * 2_000 * yuan, attestation_max_age=365 * DAY)  # fmt: skip
+        subsidy = admin.create("就业创业补贴 employment subsidy", line_ids[1], "HRSS", now, month, 1, 200 * 5_000 * yuan)
+        treasury = DisbursementClient(self.suite, self.sender(FIN))
+        treasury.fund(pension, 4_000_000 * yuan)
+        treasury.fund(subsidy, 1_000_000 * yuan)
+
+        retirees, founders = people[200:1200], people[0:150]
+        hrss, hrss2 = self.sender(HRSS), self.sender(HRSS2)
+        ProgramClient(self.suite, hrss).enroll(pension, [c.commitment for c in retirees])
+        ProgramClient(self.suite, hrss).enroll(subsidy, [c.commitment for c in founders])
+        # annual proof of life, recorded by social security; one retiree has none this year
+        missing = retirees[500]
+        EligibilityClient(self.suite, hrss).attest([c.commitment for c in retirees if c is not missing], self.hash("proof-of-life", year))
+        self.count("pension beneficiaries enrolled", len(retirees))
+
+        operator, approver = DisbursementClient(self.suite, hrss), DisbursementClient(self.suite, hrss2)
+        pension_amount = 1_850 * yuan
+        paid_batches = []
+        for period in (0, 1):
+            batches = operator.propose(pension, period, PayoutMode.WALLET, [(c.commitment, pension_amount) for c in retirees])
+            for batch in batches:
+                approver.approve(batch)  # four eyes: a second HRSS officer
+                operator.execute_wallet(batch)
+            paid_batches += batches
+            refused = {k: v for b in batches for k, v in b.refused.items()}
+            self.count("pension payouts (wallet)", sum(len(b.words) for b in batches))
+            self.count("pension payouts refused: no proof of life", len(refused))
+        # an erroneous payout goes back to the program, naming the original (never edited)
+        last = paid_batches[-1]
+        position = 3
+        index, amount, payee = last.entries()[position]
+        refunder = next(c for c in retirees if c.account.address.lower() == payee.lower())
+        token = self.suite.contract("FiscalToken")
+        approve_call = token.functions.approve(self.suite.deployment.address("Disbursements"), amount)
+        TransactionSender(self.w3, refunder.account, self.suite.artifacts).transact(approve_call)  # the citizen signs (gas price 0)
+        operator.refund_wallet(last, position, amount, self.hash("refund", "duplicate account", index))
+        self.count("payouts refunded")
+
+        batches = operator.propose(subsidy, 0, PayoutMode.BANK, [(c.commitment, self.rng.choice([3_000, 5_000, 8_000]) * yuan) for c in founders])
+        refs = {c.commitment: self.hash("bank-settlement", "BOQ", c.index) for c in founders}
+        for batch in batches:
+            approver.approve(batch)
+            operator.execute_bank(batch, refs)
+        self.count("subsidy payouts (bank-settled, Merkle root)", sum(len(b.words) for b in batches))
+        self.summary.examples.update({
+            "pension_program": pension, "subsidy_program": subsidy, "budget": budget,
+            "pension_batch": paid_batches[0].batch_id, "bank_batch": batches[0].batch_id,
+            "beneficiary": "0x" + retirees[0].commitment.hex(), "refused_beneficiary": "0x" + missing.commitment.hex(),
+        })  # fmt: skip
+
+
 def run_demo(config: Config, report: Callable[[str], None], *, fresh: bool = False) -> DemoSummary:
     """Start or reuse the local chain, deploy, seed (once per chain), index. Returns the summary."""
     from govchain.chain import DEFAULT_PORT, LocalChain
@@ -320,6 +394,8 @@ def run_demo(config: Config, report: Callable[[str], None], *, fresh: bool = Fal
         demo.cases(people)
         report("credit records ...")
         demo.credit(registered, people)
+        report("budget, programs and payouts ...")
+        demo.funds(people)
         summary = demo.summary
         data = json.loads(path.read_text())
         data["demo"] = {"counts": summary.counts, "examples": summary.examples}

@@ -37,6 +37,8 @@ def _signed_word(word: str) -> int:
 
 def _word_decoder(type_: str) -> Callable[[str], Any] | None:
     """A fast decoder of one 32-byte ABI word given as 64 hex chars, for static elementary types."""
+    if "[" in type_ or "(" in type_:
+        return None  # arrays and tuples: eth_abi
     if type_ == "address":
         return lambda word: checksum("0x" + word[24:])
     if type_ == "bool":

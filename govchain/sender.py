@@ -29,6 +29,7 @@ MAX_IN_FLIGHT = 600  # unconfirmed transactions at most: Anvil's automine misses
 MAX_BATCH_BYTES = 1_000_000  # and at most this much raw transaction data per batch (nodes cap request size)
 LOST_CHECK_AFTER_S = 2.0  # without a new receipt for this long, check whether the node lost transactions
 DEV_NUDGE_AFTER_S = 1.0  # on a local dev chain, mine a block after this long without a new receipt
+TX_GAS_CAP = 16_777_216  # per-transaction gas cap of current Ethereum rules (EIP-7825)
 GAS_HEADROOM = 1.2  # estimated gas x this = gas limit (state can change between estimate and inclusion)
 
 
@@ -212,7 +213,8 @@ class TransactionSender:
             return gas(call)
         if gas is not None:
             return gas
-        return call.gas if call.gas is not None else self.estimate(call)
+        # the headroom never takes a limit past the per-transaction cap (EIP-7825)
+        return call.gas if call.gas is not None else min(self.estimate(call), TX_GAS_CAP)
 
     def _send_raw_batch(self, signed: Sequence[Any], hashes: Sequence[str]) -> None:
         self._send_raws(["0x" + bytes(s.raw_transaction).hex() for s in signed], hashes)

@@ -3,11 +3,22 @@
 from govchain.clients.base import ClientError, ContractClient
 from govchain.clients.credit import CreditClient, CreditEntry
 from govchain.clients.enterprise import ChangeKind, Enterprise, EnterpriseClient, EnterpriseStatus
+from govchain.clients.funds import (
+    BudgetClient,
+    BudgetLine,
+    DisbursementClient,
+    EligibilityClient,
+    PayoutMode,
+    ProgramClient,
+    ProposedBatch,
+    Refusal,
+)
 from govchain.clients.identity import Binding, IdentityClient, IdentityKind
 from govchain.clients.workflow import Case, CaseStatus, Decision, UnknownCase, WorkflowClient
 
 __all__ = [
     "Binding", "Case", "CaseStatus", "ChangeKind", "ClientError", "ContractClient", "CreditClient", "CreditEntry",
     "Decision", "Enterprise", "EnterpriseClient", "EnterpriseStatus", "IdentityClient", "IdentityKind",
-    "UnknownCase", "WorkflowClient",
+    "UnknownCase", "WorkflowClient", "BudgetClient", "BudgetLine", "DisbursementClient", "EligibilityClient",
+    "PayoutMode", "ProgramClient", "ProposedBatch", "Refusal",
 ]  # fmt: skip

@@ -9,9 +9,8 @@ from web3.contract import Contract
 from govchain.connection import Suite
 from govchain.events import decode_receipt_logs
 from govchain.exceptions import GovchainError
-from govchain.sender import Call, Receipt, TransactionSender
+from govchain.sender import TX_GAS_CAP, Call, Receipt, TransactionSender
 
-TX_GAS_CAP = 16_777_216  # the per-transaction gas cap of current Ethereum rules (EIP-7825)
 T = TypeVar("T")
 
 
