@@ -162,6 +162,9 @@ def demo(
         f"govchain case show {ex.get('overdue_case', 1)}",
         f"govchain case show {ex.get('approved_case', 1)}",
         f"govchain credit show {ex.get('credit_subject_uscc', '<USCC>')} --public",
+        f"govchain trace program {ex.get('pension_program', 1)}",
+        f"govchain trace beneficiary {ex.get('beneficiary', '<commitment>')}",
+        f"govchain trace payout {ex.get('bank_batch', 1)} <commitment>",
         "govchain index --json",
     ):
         console.print(f"  .venv/bin/{command}", highlight=False)
@@ -173,6 +176,8 @@ credit_app = typer.Typer(help="Credit records (信用体系).", no_args_is_help=
 app.add_typer(enterprise_app, name="enterprise")
 app.add_typer(case_app, name="case")
 app.add_typer(credit_app, name="credit")
+trace_app = typer.Typer(help="Fund-flow traces: every yuan from budget to beneficiary.", no_args_is_help=True)
+app.add_typer(trace_app, name="trace")
 
 
 def _open_index():  # noqa: ANN202 - (suite, indexer) for the read commands
@@ -270,6 +275,92 @@ def credit_show(
         for r in v.records:
             state = " (revoked)" if r.revoked else ""
             console.print(f"  #{r.index:<4} {_when(r.timestamp)}  category {r.category}  delta {r.delta:+d}{state}")
+
+    _show(view, as_json, render)
+
+
+def _commitment(text: str) -> str:
+    text = text.strip().lower()
+    if not (text.startswith("0x") and len(text) == 66 and all(c in "0123456789abcdef" for c in text[2:])):
+        raise GovchainError(f"a beneficiary is a 0x identity commitment of 64 hex digits, got {text!r}")
+    return text
+
+
+def _yuan(fen: int | None) -> str:
+    return "-" if fen is None else f"¥{fen / 100:,.2f}"
+
+
+@trace_app.command("payout")
+def trace_payout_cmd(batch_id: int, beneficiary: str, as_json: bool = JsonOption) -> None:
+    """A payout back to its batch, program, budget line, budget and every approval on the way."""
+    from govchain.tracer import trace_payout
+
+    try:
+        commitment = _commitment(beneficiary)
+        _suite, indexer = _open_index()
+        view = trace_payout(indexer.engine, batch_id, commitment)
+    except GovchainError as exc:
+        _fail(exc)
+        return
+
+    def render(v: Any) -> None:
+        p, b, prog, line, budget = v.payout, v.batch, v.program, v.line, v.budget
+        console.print(f"[bold]payout[/] {_yuan(p['amount'])} to {p['beneficiary']} ({p['mode']}"
+                      + (f", account {p['account']}" if p["account"] else f", bank ref {p['settlement_ref']}") + f") tx {p['tx_hash']}")
+        console.print(f"  ← batch {b['batch_id']} period {b['period']}: proposed by {b['proposer']}, "
+                      f"approved by {', '.join(a['approver'] for a in b['approvals'])}; executed in {b['executed_tx']}")
+        console.print(f"  ← program {prog['program_id']} {prog['name']}")
+        console.print(f"  ← budget line {line['line_id']} {line['name']} ({_yuan(line['amount'])})")
+        console.print(f"  ← budget {budget['budget_id']} FY{budget['fiscal_year']} ({_yuan(budget['total'])}), "
+                      f"approved by {', '.join(a['approver'] for a in budget['approvals'])}")
+        for refund in v.refunds:
+            console.print(f"  refunded {_yuan(refund['amount'])} in {refund['tx_hash']}")
+
+    _show(view, as_json, render)
+
+
+@trace_app.command("program")
+def trace_program_cmd(program_id: int, as_json: bool = JsonOption) -> None:
+    """A program's totals and flows by period, with the ledger's own figures."""
+    from govchain.tracer import trace_program
+
+    try:
+        suite, indexer = _open_index()
+        view = trace_program(indexer.engine, program_id, suite)
+    except GovchainError as exc:
+        _fail(exc)
+        return
+
+    def render(v: Any) -> None:
+        console.print(f"[bold]program {program_id}[/] {v.program['name']} — line {v.line['line_id']} {v.line['name']}")
+        console.print(f"  disbursed {_yuan(v.disbursed)} in {v.payouts:,} payouts, refunded {_yuan(v.refunded)}")
+        for period in v.by_period:
+            console.print(f"  period {period['period']:>3}  {_yuan(period['disbursed']):>16}  {period['payouts']:>6,} payouts  refunded {_yuan(period['refunded'])}")
+        if v.on_chain:
+            line = v.on_chain["line"]
+            console.print(f"  line on chain: allocated {_yuan(line['allocated'])} = disbursed {_yuan(line['disbursed'])}"
+                          f" + remaining {_yuan(line['remaining'])} − refunded {_yuan(line['refunded'])}")
+
+    _show(view, as_json, render)
+
+
+@trace_app.command("beneficiary")
+def trace_beneficiary_cmd(beneficiary: str, as_json: bool = JsonOption) -> None:
+    """Every payment a beneficiary (identity commitment) received, and every refund."""
+    from govchain.tracer import trace_beneficiary
+
+    try:
+        commitment = _commitment(beneficiary)
+        _suite, indexer = _open_index()
+        view = trace_beneficiary(indexer.engine, commitment)
+    except GovchainError as exc:
+        _fail(exc)
+        return
+
+    def render(v: Any) -> None:
+        console.print(f"[bold]{v.beneficiary}[/] received {_yuan(v.received)} in {len(v.payouts)} payout(s), refunded {_yuan(v.refunded)}")
+        for p in v.payouts:
+            console.print(f"  batch {p['batch_id']:>4} program {p['program_id']} period {p['period']}  {_yuan(p['amount'])}  {p['mode']}")
 
     _show(view, as_json, render)
 

@@ -20,7 +20,8 @@ from govchain.artifacts import Artifacts
 from govchain.connection import Deployment
 from govchain.events import EventDecoder, checksum
 from govchain.exceptions import GovchainError
-from govchain.indexer.schema import blocks, checkpoint, contracts, events, metadata
+from govchain.indexer import funds
+from govchain.indexer.schema import SCHEMA_VERSION, blocks, checkpoint, contracts, events, meta, metadata
 
 DEFAULT_CHUNK = 5_000  # blocks per eth_getLogs request (halved when the node refuses a range)
 
@@ -69,6 +70,7 @@ class Indexer:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         metadata.create_all(self.engine)
+        self.projection = funds.FundsProjection()
         self.chunk = chunk
         self.addresses = {info["address"].lower(): name for name, info in deployment.contracts.items()}
         self.decoders: dict[str, EventDecoder] = {}
@@ -81,12 +83,18 @@ class Indexer:
         with self.engine.begin() as conn:
             known = {row.address for row in conn.execute(select(contracts.c.address))}
             wanted = set(self.addresses)
+            version = conn.execute(select(meta.c.value).where(meta.c.key == "schema")).scalar_one_or_none()
+            if version != SCHEMA_VERSION:
+                conn.execute(delete(meta))
+                conn.execute(insert(meta).values(key="schema", value=SCHEMA_VERSION))
+                known = set()  # written by another layout: start over
             if known == wanted:
                 return False
             restart = bool(known) or conn.execute(select(func.count()).select_from(events)).scalar_one() > 0
             if restart:
                 for table in (events, blocks, checkpoint):
                     conn.execute(delete(table))
+                funds.clear(conn)
             conn.execute(delete(contracts))
             conn.execute(insert(contracts), [{"address": a, "name": n} for a, n in self.addresses.items()])
             return restart
@@ -116,6 +124,7 @@ class Indexer:
         fork_hash = self._chain_hash(fork) if fork >= 0 else "0x"
         with self.engine.begin() as conn:
             conn.execute(delete(events).where(events.c.block_number > fork))
+            funds.rollback(conn, fork)
             conn.execute(delete(blocks).where(blocks.c.number > fork))
             conn.execute(delete(checkpoint))
             if fork >= 0:
@@ -221,6 +230,7 @@ class Indexer:
             if rows:
                 conn.execute(insert(blocks), block_rows)
                 conn.execute(insert(events), rows)
+                self.projection.apply(conn, decoded)
             conn.execute(delete(checkpoint))
             conn.execute(insert(checkpoint).values(id=1, block_number=end, block_hash=end_hash))
         return len(rows)

@@ -44,3 +44,13 @@ contracts = Table(
     Column("name", String(64), nullable=False),
 )
 """The contracts the index covers; a deployment that adds one triggers a re-index (see Indexer)."""
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(32), primary_key=True),
+    Column("value", String(256), nullable=False),
+)
+"""`schema`: the index layout version; an index written by another version is rebuilt from scratch."""
+
+SCHEMA_VERSION = "4"  # 3: fund-flow projection tables (govchain.indexer.funds)

@@ -1,0 +1,224 @@
+"""Fund-flow projection: enrollments, batch entries and every payout as rows, for fast tracing.
+
+Built from the suite's events while they are ingested, in the same database transaction; every row
+carries the block of the event it comes from, so a reorg rollback (rows above the fork) and a fresh
+re-index give the same tables.
+
+- `enrollments`: (program, enrollment index) -> beneficiary commitment      (BeneficiaryEnrolled)
+- `batches`: batch -> program, period, mode                                 (BatchProposed)
+- `batch_entries`: the accepted entries of each batch, in order             (BatchEntriesAdded)
+- `executions`: one row per executed batch (program, period, total, count)   (BatchExecuted)
+- `payouts`: one row per beneficiary paid; wallet payouts when their batch executes (BatchExecuted),
+  bank-settled ones with their settlement reference (BankPayoutsRecorded)
+- `refunds`: corrections, naming the batch and the beneficiary              (PayoutRefunded)
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from sqlalchemy import BigInteger, Column, Connection, Index, Integer, String, Table, and_, delete, insert, select
+
+from govchain.events import checksum
+from govchain.indexer.schema import metadata
+
+enrollments = Table(
+    "enrollments",
+    metadata,
+    Column("program_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("idx", BigInteger, primary_key=True, autoincrement=False),
+    Column("beneficiary", String(66), nullable=False, index=True),
+    Column("block_number", BigInteger, nullable=False, index=True),
+)
+
+batches = Table(
+    "batches",
+    metadata,
+    Column("batch_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("program_id", BigInteger, nullable=False, index=True),
+    Column("period", BigInteger, nullable=False),
+    Column("mode", String(8), nullable=False),
+    Column("proposer", String(42), nullable=False),
+    Column("block_number", BigInteger, nullable=False, index=True),
+)
+
+batch_entries = Table(
+    "batch_entries",
+    metadata,
+    Column("batch_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("idx", BigInteger, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("account", String(42), nullable=False),
+    Column("block_number", BigInteger, nullable=False, index=True),
+)
+
+payouts = Table(
+    "payouts",
+    metadata,
+    Column("batch_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("program_id", BigInteger, nullable=False),
+    Column("period", BigInteger, nullable=False),
+    Column("mode", String(8), nullable=False),
+    Column("beneficiary", String(66), nullable=False),
+    Column("account", String(42), nullable=True),  # wallet payouts
+    Column("settlement_ref", String(66), nullable=True),  # bank-settled payouts
+    Column("amount", BigInteger, nullable=False),
+    Column("block_number", BigInteger, nullable=False, index=True),
+    Column("tx_hash", String(66), nullable=False),
+    Index("ix_payouts_program_period", "program_id", "period"),
+    Index("ix_payouts_beneficiary", "beneficiary"),
+)
+
+executions = Table(
+    "executions",
+    metadata,
+    Column("batch_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("program_id", BigInteger, nullable=False, index=True),
+    Column("period", BigInteger, nullable=False),
+    Column("mode", String(8), nullable=False),
+    Column("total", BigInteger, nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("block_number", BigInteger, nullable=False, index=True),
+    Column("tx_hash", String(66), nullable=False),
+)
+"""One row per executed batch (BatchExecuted): a program's flows by period are sums over a few rows."""
+
+refunds = Table(
+    "refunds",
+    metadata,
+    Column("block_number", BigInteger, primary_key=True, autoincrement=False),
+    Column("log_index", Integer, primary_key=True, autoincrement=False),
+    Column("batch_id", BigInteger, nullable=False, index=True),
+    Column("program_id", BigInteger, nullable=False, index=True),
+    Column("beneficiary", String(66), nullable=False, index=True),
+    Column("amount", BigInteger, nullable=False),
+    Column("reason_hash", String(66), nullable=False),
+    Column("tx_hash", String(66), nullable=False),
+)
+
+TABLES = (enrollments, batches, batch_entries, payouts, executions, refunds)
+MODES = {0: "wallet", 1: "bank"}
+_MASK64 = (1 << 64) - 1
+_MASK160 = (1 << 160) - 1
+
+
+def rollback(conn: Connection, fork: int) -> None:
+    for table in TABLES:
+        conn.execute(delete(table).where(table.c.block_number > fork))
+
+
+def clear(conn: Connection) -> None:
+    for table in TABLES:
+        conn.execute(delete(table))
+
+
+class FundsProjection:
+    """Turns a chunk of decoded events (in log order) into projection rows."""
+
+    def apply(self, conn: Connection, decoded: Iterable[Any]) -> None:
+        chunk = _Chunk(conn)
+        handlers = {
+            ("ProgramRegistry", "BeneficiaryEnrolled"): chunk.enrolled,
+            ("Disbursements", "BatchProposed"): chunk.proposed,
+            ("Disbursements", "BatchEntriesAdded"): chunk.entries_added,
+            ("Disbursements", "BatchExecuted"): chunk.executed,
+            ("Disbursements", "BankPayoutsRecorded"): chunk.bank_recorded,
+            ("Disbursements", "PayoutRefunded"): chunk.refunded,
+        }
+        for event in decoded:
+            handler = handlers.get((event.contract, event.event))
+            if handler:
+                handler(event)
+        for table in TABLES:
+            if chunk.rows[table]:
+                conn.execute(insert(table), chunk.rows[table])
+
+
+class _Chunk:
+    """Rows of one chunk, with what earlier events of the same chunk established (not yet in the DB)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.rows: dict[Table, list[dict[str, Any]]] = {table: [] for table in TABLES}
+        self.enrollment: dict[tuple[int, int], str] = {}
+        self.batches: dict[int, dict[str, Any]] = {}
+        self.entries: dict[int, list[dict[str, Any]]] = {}
+
+    def enrolled(self, event: Any) -> None:
+        row = {"program_id": event.args["programId"], "idx": event.args["index"],
+               "beneficiary": event.args["beneficiary"], "block_number": event.block_number}  # fmt: skip
+        self.rows[enrollments].append(row)
+        self.enrollment[(row["program_id"], row["idx"])] = row["beneficiary"]
+
+    def proposed(self, event: Any) -> None:
+        row = {"batch_id": event.args["batchId"], "program_id": event.args["programId"], "period": event.args["period"],
+               "mode": MODES[event.args["mode"]], "proposer": event.args["proposer"], "block_number": event.block_number}  # fmt: skip
+        self.rows[batches].append(row)
+        self.batches[row["batch_id"]] = row
+
+    def entries_added(self, event: Any) -> None:
+        batch_id = event.args["batchId"]
+        stored = self._entries(batch_id)
+        for word in event.args["entries"]:
+            row = {"batch_id": batch_id, "position": len(stored), "idx": word >> 224,
+                   "amount": (word >> 160) & _MASK64, "account": checksum("0x" + (word & _MASK160).to_bytes(20, "big").hex()),
+                   "block_number": event.block_number}  # fmt: skip
+            stored.append(row)
+            self.rows[batch_entries].append(row)
+
+    def executed(self, event: Any) -> None:
+        args = event.args
+        self.rows[executions].append({
+            "batch_id": args["batchId"], "program_id": args["programId"], "period": args["period"], "mode": MODES[args["mode"]],
+            "total": args["total"], "count": args["count"], "block_number": event.block_number, "tx_hash": event.tx_hash,
+        })  # fmt: skip
+        if MODES[args["mode"]] != "wallet":
+            return  # bank-settled payouts come with their settlement references (BankPayoutsRecorded)
+        entries = self._entries(args["batchId"])
+        who = self._beneficiaries(args["programId"], [e["idx"] for e in entries])
+        batch = {"program_id": args["programId"], "period": args["period"]}
+        for e in entries:
+            self.rows[payouts].append(_payout(event, batch, e["position"], who[e["idx"]], e["amount"], account=e["account"]))
+
+    def bank_recorded(self, event: Any) -> None:
+        batch_id = event.args["batchId"]
+        batch = self.batches.get(batch_id) or dict(self.conn.execute(select(batches).where(batches.c.batch_id == batch_id)).one()._mapping)
+        records = event.args["records"]
+        who = self._beneficiaries(batch["program_id"], [r[0] for r in records])
+        for position, (idx, amount, ref) in enumerate(records):
+            self.rows[payouts].append(_payout(event, batch, position, who[idx], amount, settlement_ref=ref))
+
+    def refunded(self, event: Any) -> None:
+        args = event.args
+        self.rows[refunds].append({
+            "block_number": event.block_number, "log_index": event.log_index, "batch_id": args["batchId"],
+            "program_id": args["programId"], "beneficiary": args["beneficiary"], "amount": args["amount"],
+            "reason_hash": args["reasonHash"], "tx_hash": event.tx_hash,
+        })  # fmt: skip
+
+    def _entries(self, batch_id: int) -> list[dict[str, Any]]:
+        if batch_id not in self.entries:
+            query = select(batch_entries).where(batch_entries.c.batch_id == batch_id).order_by(batch_entries.c.position)
+            self.entries[batch_id] = [dict(row._mapping) for row in self.conn.execute(query)]
+        return self.entries[batch_id]
+
+    def _beneficiaries(self, program_id: int, indices: list[int]) -> dict[int, str]:
+        found = {i: self.enrollment[(program_id, i)] for i in indices if (program_id, i) in self.enrollment}
+        missing = [i for i in indices if i not in found]
+        for start in range(0, len(missing), 500):
+            query = select(enrollments.c.idx, enrollments.c.beneficiary).where(
+                and_(enrollments.c.program_id == program_id, enrollments.c.idx.in_(missing[start : start + 500]))
+            )
+            found.update({row.idx: row.beneficiary for row in self.conn.execute(query)})
+        return found
+
+
+def _payout(event: Any, batch: dict[str, Any], position: int, beneficiary: str, amount: int, *,
+            account: str | None = None, settlement_ref: str | None = None) -> dict[str, Any]:  # fmt: skip
+    return {
+        "batch_id": event.args["batchId"], "position": position, "program_id": batch["program_id"], "period": batch["period"],
+        "mode": "bank" if settlement_ref else "wallet", "beneficiary": beneficiary, "account": account,
+        "settlement_ref": settlement_ref, "amount": amount, "block_number": event.block_number, "tx_hash": event.tx_hash,
+    }  # fmt: skip
