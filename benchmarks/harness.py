@@ -13,7 +13,7 @@ from web3 import HTTPProvider, Web3
 
 from govchain.artifacts import Artifacts
 from govchain.chain import LocalChain
-from govchain.connection import Deployment
+from govchain.connection import Deployment, Suite
 from govchain.deploy import deploy_suite
 from govchain.sender import TransactionSender
 from govchain.signer import dev_accounts
@@ -32,6 +32,9 @@ class Bench:
 
     def contract(self, name: str):  # noqa: ANN201
         return self.w3.eth.contract(address=self.deployment.address(name), abi=self.artifacts.abi(name))
+
+    def suite(self) -> Suite:
+        return Suite(self.w3, self.deployment, self.artifacts)
 
 
 def _free_port() -> int:

@@ -127,10 +127,11 @@ class DisbursementClient(ContractClient):
             for part in parts[1:]:
                 call = Call.of(self.functions.extendBatch(batch.batch_id, [(b, a) for b, a in part]), gas=100_000 + PROPOSAL_GAS_PER_ENTRY * len(part))
                 self._absorb(batch, self._sender().transact(call))
-            registry = self.suite.contract("ProgramRegistry").functions
-            for beneficiary, _ in group:
-                if "0x" + beneficiary.hex() not in batch.refused:
-                    batch.beneficiaries[registry.enrollment(program_id, beneficiary).call()[2]] = beneficiary
+            # the contract appends one word per accepted request, in request order
+            accepted = [b for b, _ in group if "0x" + b.hex() not in batch.refused]
+            if len(accepted) != len(batch.words):
+                raise ClientError(f"batch {batch.batch_id}: {len(batch.words)} entries for {len(accepted)} accepted requests")
+            batch.beneficiaries = {word >> 224: b for b, word in zip(accepted, batch.words)}
             batches.append(batch)
         return batches
 
