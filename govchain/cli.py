@@ -259,7 +259,6 @@ def credit_show(
     as_json: bool = JsonOption,
 ) -> None:
     """A subject's credit score and records (corrections and revocations included)."""
-    from govchain.domain import uscc_subject
     from govchain.views import credit_view
 
     try:

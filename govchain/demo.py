@@ -42,7 +42,7 @@ from govchain.exceptions import GovchainError
 from govchain.indexer import Indexer
 from govchain.paths import state_dir
 from govchain.relay import Relayer, SignedRequest, sign_request
-from govchain.sender import Call, TransactionSender
+from govchain.sender import TransactionSender
 from govchain.signer import dev_accounts
 
 SEED = 20261128

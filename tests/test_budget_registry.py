@@ -6,7 +6,7 @@ import brownie
 import pytest
 
 from conftest import reverts_with, unauthorized
-from fundskit import ZERO32, b32, code, deploy_funds, receipts_awaited
+from fundskit import ZERO32, b32, code, deploy_funds
 
 PROPOSED, APPROVED, WITHDRAWN = 1, 2, 3
 U64_MAX = 2**64 - 1
@@ -16,12 +16,6 @@ LINES = [
     (code("SUBSIDY"), "企业稳岗补贴", 100_000_000),
 ]
 
-
-@pytest.fixture(scope="module", autouse=True)
-def _await_receipts():
-    """brownie + Anvil confirmation race under load (see fundskit.receipts_awaited)."""
-    with receipts_awaited():
-        yield
 
 
 @pytest.fixture(scope="module")

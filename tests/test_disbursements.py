@@ -31,7 +31,6 @@ from fundskit import (
     enroll,
     person,
     propose,
-    receipts_awaited,
     settlement_refs,
 )
 from govchain.domain import MerkleTree, payout_leaf
@@ -42,12 +41,6 @@ PENSION_FUNDS, SUBSIDY_FUNDS = 10**9, 10**8
 SUBSIDY_LIMIT = 300_000  # fen per period under four-eyes approval alone
 U64_MAX = 2**64 - 1
 
-
-@pytest.fixture(scope="module", autouse=True)
-def _await_receipts():
-    """brownie + Anvil confirmation race under load (see fundskit.receipts_awaited)."""
-    with receipts_awaited():
-        yield
 
 
 @pytest.fixture(scope="module")

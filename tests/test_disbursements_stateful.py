@@ -39,7 +39,6 @@ from fundskit import (
     deploy_funds,
     enroll,
     person,
-    receipts_awaited,
     settlement_refs,
 )
 from govchain.domain import MerkleTree, payout_leaf
@@ -55,12 +54,6 @@ OP_BITS = 48
 # per-position masks: the all-zero draw becomes a fixed, varied sequence of operations
 OP_MASKS = [int.from_bytes(keccak(bytes([i])), "big") % 2**OP_BITS for i in range(OPS_PER_RUN)]
 
-
-@pytest.fixture(scope="module", autouse=True)
-def _await_receipts():
-    """brownie + Anvil confirmation race under load (see fundskit.receipts_awaited)."""
-    with receipts_awaited():
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -7,16 +7,10 @@ import pytest
 from brownie import chain
 
 from conftest import reverts_with, unauthorized
-from fundskit import YEAR, ZERO32, b32, bind, deploy_funds, person, receipts_awaited
+from fundskit import YEAR, ZERO32, b32, bind, deploy_funds, person
 
 EVIDENCE = b"\xee" * 32
 
-
-@pytest.fixture(scope="module", autouse=True)
-def _await_receipts():
-    """brownie + Anvil confirmation race under load (see fundskit.receipts_awaited)."""
-    with receipts_awaited():
-        yield
 
 
 @pytest.fixture(scope="module")

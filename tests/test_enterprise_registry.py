@@ -314,7 +314,7 @@ def test_every_transition_follows_the_table(registry, engine, applicant, reviewe
     for action, call in actions.items():
         for status, uscc in by_status.items():
             if status in TRANSITIONS[action]:
-                snapshot = chain.snapshot()
+                chain.snapshot()
                 call(uscc)
                 assert registry.statusOf(uscc) == TRANSITIONS[action][status]
                 chain.revert()

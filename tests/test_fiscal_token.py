@@ -6,16 +6,10 @@ import brownie
 import pytest
 
 from conftest import reverts_with, unauthorized
-from fundskit import ZERO32, b32, code, receipts_awaited
+from fundskit import ZERO32, b32, code
 
 LEDGER_BALANCE = 1_000_000
 
-
-@pytest.fixture(scope="module", autouse=True)
-def _await_receipts():
-    """brownie + Anvil confirmation race under load (see fundskit.receipts_awaited)."""
-    with receipts_awaited():
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -23,17 +23,10 @@ from fundskit import (
     create_program,
     deploy_funds,
     person,
-    receipts_awaited,
 )
 
 PEOPLE = [person(i) for i in range(6)]
 
-
-@pytest.fixture(scope="module", autouse=True)
-def _await_receipts():
-    """brownie + Anvil confirmation race under load (see fundskit.receipts_awaited)."""
-    with receipts_awaited():
-        yield
 
 
 @pytest.fixture(scope="module")
