@@ -140,9 +140,9 @@ def index(
 @app.command("demo")
 def demo(
     fresh: bool = typer.Option(False, "--fresh", help="Wipe the local chain's state and seed a new demo."),
-    no_serve: bool = typer.Option(True, "--no-serve/--serve", help="Stop after the summary (the explorer comes later)."),
+    no_serve: bool = typer.Option(False, "--no-serve/--serve", help="Stop after the summary instead of serving the explorer."),
 ) -> None:
-    """Start the local chain, deploy, seed a realistic Qingdao day, index, and print a summary."""
+    """Start the local chain, deploy, seed a realistic Qingdao day, index, print a summary, then serve the explorer."""
     from govchain.demo import run_demo
 
     try:
@@ -168,6 +168,10 @@ def demo(
         "govchain index --json",
     ):
         console.print(f"  .venv/bin/{command}", highlight=False)
+    if not no_serve:
+        from govchain.api.command import serve
+
+        serve()
 
 
 enterprise_app = typer.Typer(help="Enterprises (企业登记).", no_args_is_help=True)
@@ -378,6 +382,10 @@ def _subject_key(subject: str) -> bytes:
         return key
     return uscc_subject(subject.upper())
 
+
+from govchain.api.command import serve_command  # noqa: E402
+
+app.command("serve")(serve_command)
 
 if __name__ == "__main__":
     app()

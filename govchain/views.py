@@ -6,17 +6,19 @@ Every function takes an explicit Suite (the chain) and Index (the database).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import ColumnElement, Engine, func, literal_column, select, text
 
 from govchain.clients.credit import CreditClient
 from govchain.clients.enterprise import EnterpriseClient
 from govchain.clients.workflow import CaseStatus, Decision, WorkflowClient
 from govchain.connection import Suite
 from govchain.domain import uscc_bytes
-from govchain.indexer.schema import blocks, events
+from govchain.indexer.schema import blocks, checkpoint, events
 
 
 @dataclass(frozen=True)
@@ -216,3 +218,347 @@ def credit_view(suite: Suite, engine: Engine, subject: bytes, public_only: bool 
             )
         index += 1
     return CreditView(_hex(subject), credit.score(subject), credit.record_count(subject), records)
+
+
+# --- lists over the index (REST API and explorer) ------------------------------------------------
+#
+# Lists are rebuilt from the events alone (no chain call per row). Lookups by an event argument use
+# expression indexes on the JSON arguments (`ensure_query_indexes`), written with exactly the
+# expression the queries use so the database can match them.
+
+# Event arguments with an expression index; a module whose lookups need more appends to this list
+# before the app starts (ensure_query_indexes runs when the Portal is built).
+INDEXED_ARGS = ["uscc", "caseId", "subject", "account", "applicant", "officer", "writer", "signer", "code", "identity"]
+ADDRESS_ARGS = ("account", "applicant", "officer", "writer", "signer")  # arguments naming the people an event is about
+_ARG_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
+
+
+def arg(engine: Engine, key: str) -> ColumnElement[Any]:
+    """Event argument `key` as SQL, the same text as its expression index (no bound parameter)."""
+    if not _ARG_KEY.fullmatch(key):
+        raise ValueError(f"not an event argument name: {key!r}")
+    if engine.dialect.name == "postgresql":
+        return literal_column(f"(events.args ->> '{key}')")
+    return literal_column(f"json_extract(events.args, '$.{key}')")
+
+
+def arg_equals(engine: Engine, key: str, value: Any) -> ColumnElement[bool]:
+    if engine.dialect.name == "postgresql" or not isinstance(value, int):
+        return arg(engine, key) == (str(value).lower() if isinstance(value, bool) else str(value))
+    return arg(engine, key) == value
+
+
+def ensure_query_indexes(engine: Engine) -> None:
+    """Create the expression indexes the lists and lookups use (idempotent, quick when present)."""
+    with engine.begin() as conn:
+        for key in INDEXED_ARGS:
+            if engine.dialect.name == "postgresql":
+                expr = f"(args ->> '{key}')"
+            else:
+                expr = f"json_extract(args, '$.{key}')"
+            conn.execute(text(
+                f"CREATE INDEX IF NOT EXISTS ix_events_arg_{key} ON events ({expr}, block_number, log_index) "
+                f"WHERE {expr} IS NOT NULL"
+            ))  # fmt: skip
+        conn.execute(text("CREATE INDEX IF NOT EXISTS ix_events_address ON events (address, block_number, log_index)"))
+
+
+def index_checkpoint(engine: Engine) -> tuple[int, str] | None:
+    """(block number, hash) the index is complete up to, or None before the first sync."""
+    with engine.connect() as conn:
+        row = conn.execute(select(checkpoint.c.block_number, checkpoint.c.block_hash)).first()
+    return (int(row[0]), str(row[1])) if row else None
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One indexed event, with the time of its block."""
+
+    block_number: int
+    log_index: int
+    timestamp: int
+    tx_hash: str
+    address: str
+    contract: str
+    event: str
+    args: dict[str, Any]
+
+
+def _event_rows(engine: Engine, query: Any) -> list[EventRow]:
+    with engine.connect() as conn:
+        return [
+            EventRow(r.block_number, r.log_index, r.timestamp, r.tx_hash, r.address, r.contract, r.event, r.args)
+            for r in conn.execute(query)
+        ]
+
+
+def _events_query(engine: Engine) -> Any:
+    return select(
+        events.c.block_number, events.c.log_index, blocks.c.timestamp, events.c.tx_hash, events.c.address,
+        events.c.contract, events.c.event, events.c.args,
+    ).join(blocks, blocks.c.number == events.c.block_number)  # fmt: skip
+
+
+def event_list(
+    engine: Engine,
+    *,
+    contract: str | None = None,
+    event: str | None = None,
+    tx_hash: str | None = None,
+    from_block: int | None = None,
+    to_block: int | None = None,
+    args: dict[str, Any] | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    newest_first: bool = True,
+) -> list[EventRow]:
+    """Indexed events matching every filter given, newest first by default."""
+    query = _events_query(engine)
+    if contract is not None:
+        query = query.where(events.c.contract == contract)
+    if event is not None:
+        query = query.where(events.c.event == event)
+    if tx_hash is not None:
+        query = query.where(events.c.tx_hash == tx_hash.lower())
+    if from_block is not None:
+        query = query.where(events.c.block_number >= from_block)
+    if to_block is not None:
+        query = query.where(events.c.block_number <= to_block)
+    for key, value in (args or {}).items():
+        query = query.where(arg_equals(engine, key, value))
+    order = (events.c.block_number.desc(), events.c.log_index.desc()) if newest_first else (events.c.block_number, events.c.log_index)
+    return _event_rows(engine, query.order_by(*order).limit(limit).offset(offset))
+
+
+def address_history(engine: Engine, address: str, limit: int = 50, offset: int = 0) -> list[EventRow]:
+    """Events about `address` (as account, applicant, officer, writer or signer), or emitted by it, newest first."""
+    wanted = offset + limit
+    rows: dict[tuple[int, int], EventRow] = {}
+    order = (events.c.block_number.desc(), events.c.log_index.desc())
+    for key in ADDRESS_ARGS:
+        query = _events_query(engine).where(arg_equals(engine, key, address)).order_by(*order).limit(wanted)
+        for row in _event_rows(engine, query):
+            rows[(row.block_number, row.log_index)] = row
+    for row in _event_rows(engine, _events_query(engine).where(events.c.address == address).order_by(*order).limit(wanted)):
+        rows[(row.block_number, row.log_index)] = row
+    return [rows[k] for k in sorted(rows, reverse=True)][offset:wanted]
+
+
+def _all(engine: Engine, contract: str, names: Iterable[str]) -> list[EventRow]:
+    query = _events_query(engine).where(events.c.contract == contract, events.c.event.in_(list(names)))
+    return _event_rows(engine, query.order_by(events.c.block_number, events.c.log_index))
+
+
+def bytes_text(value: str) -> str:
+    """A left-aligned bytesN code (0x-hex) as text: bytes18 USCCs, bytes32 department codes."""
+    try:
+        return bytes.fromhex(value[2:]).rstrip(b"\0").decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        return value
+
+
+# enterprises
+
+
+ENTERPRISE_STATUS_AFTER = {
+    "EnterpriseApplied": "APPLIED", "EnterpriseRegistered": "REGISTERED", "EnterpriseRejected": "REJECTED",
+    "EnterpriseSuspended": "SUSPENDED", "EnterpriseReinstated": "REGISTERED", "EnterpriseDeregistered": "DEREGISTERED",
+}  # fmt: skip
+
+
+@dataclass
+class EnterpriseRow:
+    uscc: str
+    status: str
+    case_id: int
+    applicant: str
+    registered_capital_fen: int
+    applied_at: int
+    decided_at: int | None
+    updated_at: int
+    changes: int
+
+
+def enterprise_list(engine: Engine) -> list[EnterpriseRow]:
+    """Every enterprise that ever applied, with its current status, in order of application."""
+    rows: dict[str, EnterpriseRow] = {}
+    for entry in _all(engine, "EnterpriseRegistry", ENTERPRISE_EVENTS):
+        uscc = bytes_text(entry.args["uscc"])
+        if entry.event == "EnterpriseApplied":
+            rows[uscc] = EnterpriseRow(
+                uscc, "APPLIED", entry.args["caseId"], entry.args["applicant"], int(entry.args["registeredCapitalFen"]),
+                entry.timestamp, None, entry.timestamp, 0,
+            )  # fmt: skip
+            continue
+        row = rows.get(uscc)
+        if row is None:
+            continue
+        row.updated_at = entry.timestamp
+        if entry.event == "EnterpriseChanged":
+            row.changes += 1
+        else:
+            row.status = ENTERPRISE_STATUS_AFTER[entry.event]
+            if entry.event in ("EnterpriseRegistered", "EnterpriseRejected"):
+                row.decided_at = entry.timestamp
+    return list(rows.values())
+
+
+# cases
+
+
+@dataclass
+class CaseRow:
+    case_id: int
+    template_id: int
+    applicant: str
+    subject: str
+    status: str
+    step: int
+    step_count: int
+    deadline: int | None
+    overdue: bool
+    opened_at: int
+    updated_at: int
+    closed_at: int | None
+    last_officer: str | None
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    template_id: int
+    name_hash: str
+    step_roles: list[str]
+    step_time_limits: list[int]
+    active: bool
+
+
+def template_list(engine: Engine) -> list[TemplateRow]:
+    templates: dict[int, TemplateRow] = {}
+    for entry in _all(engine, "WorkflowEngine", ["TemplateCreated", "TemplateDeactivated"]):
+        tid = entry.args["templateId"]
+        if entry.event == "TemplateCreated":
+            steps = entry.args["steps"]
+            templates[tid] = TemplateRow(tid, entry.args["nameHash"], [s[0] for s in steps], [int(s[1]) for s in steps], True)
+        elif tid in templates:
+            old = templates[tid]
+            templates[tid] = TemplateRow(old.template_id, old.name_hash, old.step_roles, old.step_time_limits, False)
+    return list(templates.values())
+
+
+def case_list(engine: Engine, now: int) -> list[CaseRow]:
+    """Every case replayed from its events (status, current step, deadline); overdue as of chain time `now`."""
+    steps = {t.template_id: len(t.step_roles) for t in template_list(engine)}
+    rows: dict[int, CaseRow] = {}
+    for entry in _all(engine, "WorkflowEngine", CASE_EVENTS):
+        case_id = entry.args["caseId"]
+        if entry.event == "CaseOpened":
+            tid = entry.args["templateId"]
+            rows[case_id] = CaseRow(
+                case_id, tid, entry.args["applicant"], entry.args["subject"], "IN_REVIEW", 0, steps.get(tid, 0), None,
+                False, entry.timestamp, entry.timestamp, None, None,
+            )  # fmt: skip
+            continue
+        row = rows.get(case_id)
+        if row is None:
+            continue
+        row.updated_at = entry.timestamp
+        if entry.event == "StepStarted":
+            row.status, row.step, row.deadline = "IN_REVIEW", entry.args["step"], entry.args["deadline"]
+        elif entry.event == "StepDecided":
+            row.last_officer = entry.args["officer"]
+        elif entry.event == "CaseReturned":
+            row.status, row.deadline = "RETURNED", None
+        elif entry.event == "CaseClosed":
+            row.status = "APPROVED" if entry.args["approved"] else "REJECTED"
+            row.deadline, row.closed_at = None, entry.timestamp
+    for row in rows.values():
+        row.overdue = row.status == "IN_REVIEW" and row.deadline is not None and now > row.deadline
+    return list(rows.values())
+
+
+# departments, roles, credit categories
+
+
+@dataclass
+class DepartmentRow:
+    code: str
+    name: str
+    active: bool
+    officers: list[str]
+    registered_at: int
+
+
+def department_list(engine: Engine) -> list[DepartmentRow]:
+    names = ["DepartmentRegistered", "DepartmentStatusChanged", "OfficerAssigned", "OfficerRemoved"]
+    rows: dict[str, DepartmentRow] = {}
+    for entry in _all(engine, "DepartmentRegistry", names):
+        code = bytes_text(entry.args["code"])
+        if entry.event == "DepartmentRegistered":
+            rows[code] = DepartmentRow(code, entry.args["name"], True, [], entry.timestamp)
+        elif code in rows:
+            row = rows[code]
+            if entry.event == "DepartmentStatusChanged":
+                row.active = bool(entry.args["active"])
+            elif entry.event == "OfficerAssigned":
+                row.officers.append(entry.args["officer"])
+            elif entry.args["officer"] in row.officers:
+                row.officers.remove(entry.args["officer"])
+    return list(rows.values())
+
+
+@dataclass(frozen=True)
+class RoleHolding:
+    contract: str
+    role: str  # 0x role id
+
+
+def roles_of(engine: Engine, address: str) -> list[RoleHolding]:
+    """The AccessControl roles `address` holds now, on every contract of the suite (from the index)."""
+    query = (
+        _events_query(engine)
+        .where(events.c.event.in_(["RoleGranted", "RoleRevoked"]), arg_equals(engine, "account", address))
+        .order_by(events.c.block_number, events.c.log_index)
+    )
+    held: dict[tuple[str, str], bool] = {}
+    for entry in _event_rows(engine, query):
+        held[(entry.contract, entry.args["role"])] = entry.event == "RoleGranted"
+    return [RoleHolding(contract, role) for (contract, role), on in held.items() if on]
+
+
+def department_of(engine: Engine, address: str) -> str | None:
+    """The department code `address` is an officer of now, or None."""
+    query = (
+        select(events.c.event, events.c.args)
+        .where(events.c.contract == "DepartmentRegistry", events.c.event.in_(["OfficerAssigned", "OfficerRemoved"]),
+               arg_equals(engine, "officer", address))
+        .order_by(events.c.block_number, events.c.log_index)
+    )  # fmt: skip
+    code: str | None = None
+    with engine.connect() as conn:
+        for row in conn.execute(query):
+            code = bytes_text(row.args["code"]) if row.event == "OfficerAssigned" else None
+    return code
+
+
+@dataclass(frozen=True)
+class CreditCategoryRow:
+    category: int
+    name: str
+    active: bool
+    public: bool
+    min_delta: int
+    max_delta: int
+
+
+def credit_categories(engine: Engine) -> list[CreditCategoryRow]:
+    latest: dict[int, CreditCategoryRow] = {}
+    for entry in _all(engine, "CreditRegistry", ["CategoryConfigured"]):
+        a = entry.args
+        latest[a["category"]] = CreditCategoryRow(a["category"], a["name"], bool(a["active"]), bool(a["isPublic"]), a["minDelta"], a["maxDelta"])
+    return sorted(latest.values(), key=lambda c: c.category)
+
+
+def count_events(engine: Engine, contract: str, event: str) -> int:
+    query = select(func.count()).select_from(events).where(events.c.contract == contract, events.c.event == event)
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())

@@ -45,7 +45,7 @@ def _counts(output: str) -> dict[str, int]:
 def test_demo_seeds_a_qingdao_day_then_reuses_it(demo_env, monkeypatch):
     for key, value in demo_env.items():
         monkeypatch.setenv(key, value)
-    first = CliRunner().invoke(app, ["demo"])
+    first = CliRunner().invoke(app, ["demo", "--no-serve"])
     assert first.exit_code == 0, first.output
     assert "started a fresh local chain" in first.output
     counts = _counts(first.output)
@@ -57,7 +57,7 @@ def test_demo_seeds_a_qingdao_day_then_reuses_it(demo_env, monkeypatch):
     assert counts["credit records"] == 2000
     assert counts["events indexed"] > 4000
 
-    again = CliRunner().invoke(app, ["demo"])
+    again = CliRunner().invoke(app, ["demo", "--no-serve"])
     assert again.exit_code == 0, again.output
     assert "reusing the running local chain" in again.output and "not seeding again" in again.output
     assert _counts(again.output)["events indexed"] == counts["events indexed"]

@@ -1,0 +1,261 @@
+"""What every router shares: the portal dependency, pagination, CSV export of lists, error mapping."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import functools
+import inspect
+import io
+import json
+import logging
+import typing
+from typing import Any, Callable, Sequence
+
+import requests
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import APIKeyHeader
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from govchain.api.models import Page
+from govchain.clients import ClientError, UnknownCase
+from govchain.domain import InvalidIdNumber, InvalidUSCC
+from govchain.exceptions import ChainError, ContractRevert, DeploymentError, GovchainError, UnknownRevert
+from govchain.portal import DepartmentCredential, NotFound, Portal, Unauthorized, Unavailable
+from govchain.relay import RelayError
+
+log = logging.getLogger("govchain.api")
+
+MAX_LIMIT = 10_000
+DEFAULT_LIMIT = 50
+CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def get_portal(request: Request) -> Portal:
+    return request.app.state.portal
+
+
+PortalDep = Depends(get_portal)
+_api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="the department's API key")
+
+
+def department(request: Request, key: str | None = Depends(_api_key)) -> DepartmentCredential:
+    """The department (and officer signer) the request's API key belongs to; 401 without a valid key."""
+    return get_portal(request).department_keys.check(key)
+
+
+class Paging:
+    def __init__(
+        self,
+        limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="items per page"),
+        offset: int = Query(0, ge=0, le=10_000_000, description="items to skip"),
+    ) -> None:
+        self.limit = limit
+        self.offset = offset
+
+    def page(self, items: Sequence[Any], *, sliced: bool = False, has_more: bool | None = None) -> dict[str, Any]:
+        """A Page of `items` (already this page's items when `sliced`, else the full list)."""
+        chunk = list(items) if sliced else list(items[self.offset : self.offset + self.limit])
+        more = has_more if has_more is not None else (len(chunk) == self.limit if sliced else self.offset + self.limit < len(items))
+        return {
+            "items": chunk,
+            "count": len(chunk),
+            "limit": self.limit,
+            "offset": self.offset,
+            "next_offset": self.offset + len(chunk) if more and chunk else None,
+        }
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+def _plain(item: Any) -> dict[str, Any]:
+    if isinstance(item, BaseModel):
+        return item.model_dump()
+    if dataclasses.is_dataclass(item) and not isinstance(item, type):
+        return dataclasses.asdict(item)
+    return dict(item)
+
+
+def _flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{name}."))
+        elif isinstance(value, (list, tuple)):
+            out[name] = json.dumps(jsonable_encoder(value), ensure_ascii=False)
+        else:
+            out[name] = value
+    return out
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_PREFIXES):
+        return "'" + value  # no spreadsheet formula injection from on-chain text
+    return value
+
+
+def csv_response(items: Sequence[Any], filename: str, item_model: type[BaseModel] | None = None) -> Response:
+    """`items` as a UTF-8 CSV (with BOM, so spreadsheet programs read Chinese text right)."""
+    rows = [_flatten(_plain(item_model.model_validate(i) if item_model else i)) for i in items]
+    columns: list[str] = []
+    if item_model is not None and not rows:
+        columns = list(item_model.model_fields)
+    for row in rows:
+        columns += [c for c in row if c not in columns]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    return Response(
+        "\ufeff" + buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
+    )
+
+
+def list_route(router: APIRouter, path: str, item_model: type[BaseModel], *, name: str, summary: str, **kwargs: Any) -> Callable:
+    """Register a list endpoint at `path` (JSON Page, or CSV with ?format=csv) and at `path`/export.csv.
+
+    The endpoint returns a dict as built by `Paging.page`; this wrapper renders it.
+    """
+
+    def decorator(endpoint: Callable[..., dict[str, Any]]) -> Callable[..., Any]:
+        hints = typing.get_type_hints(endpoint)  # resolve string annotations in the endpoint's own module
+        signature = inspect.signature(endpoint)
+        signature = signature.replace(
+            parameters=[p.replace(annotation=hints.get(p.name, p.annotation)) for p in signature.parameters.values()],
+            return_annotation=inspect.Signature.empty,
+        )
+        fmt = inspect.Parameter(
+            "format", inspect.Parameter.KEYWORD_ONLY, default=Query("json", pattern="^(json|csv)$", description="json, or csv for a spreadsheet"),
+            annotation=str,
+        )  # fmt: skip
+
+        @functools.wraps(endpoint)
+        def as_json_or_csv(*args: Any, format: str = "json", **kw: Any) -> Any:  # noqa: A002 - the query parameter's name
+            page = endpoint(*args, **kw)
+            if format == "csv":
+                return csv_response(page["items"], name, item_model)
+            return page
+
+        as_json_or_csv.__signature__ = signature.replace(parameters=[*signature.parameters.values(), fmt])  # type: ignore[attr-defined]
+
+        @functools.wraps(endpoint)
+        def as_csv(*args: Any, **kw: Any) -> Response:
+            return csv_response(endpoint(*args, **kw)["items"], name, item_model)
+
+        as_csv.__signature__ = signature  # type: ignore[attr-defined]
+        csv_content = {"text/csv": {"schema": {"type": "string"}}}
+        router.add_api_route(
+            path, as_json_or_csv, methods=["GET"], response_model=Page[item_model], name=name, summary=summary,
+            responses={200: {"content": csv_content}}, **kwargs,
+        )  # fmt: skip
+        router.add_api_route(
+            path.rstrip("/") + "/export.csv", as_csv, methods=["GET"], response_class=Response, name=f"{name}_csv",
+            summary=f"{summary} (CSV)", responses={200: {"content": csv_content}}, **kwargs,
+        )  # fmt: skip
+        return endpoint
+
+    return decorator
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+def error_status(exc: Exception) -> tuple[int, str]:
+    """HTTP status and error code for a govchain error."""
+    if isinstance(exc, ContractRevert):
+        return (403, "unauthorized_officer") if exc.error == "AccessControlUnauthorizedAccount" else (409, "contract_refused")
+    table: list[tuple[type[Exception], int, str]] = [
+        (NotFound, 404, "not_found"),
+        (UnknownCase, 404, "not_found"),
+        (Unauthorized, 401, "unauthorized"),
+        (Unavailable, 503, "unavailable"),
+        (InvalidUSCC, 400, "invalid_uscc"),
+        (InvalidIdNumber, 400, "invalid_id_number"),
+        (RelayError, 400, "invalid_signed_request"),
+        (ClientError, 400, "invalid_request"),
+        (UnknownRevert, 409, "contract_refused"),
+        (ChainError, 503, "chain_unavailable"),
+        (DeploymentError, 503, "deployment_unavailable"),
+    ]
+    for kind, status, code in table:
+        if isinstance(exc, kind):
+            return status, code
+    return 400, "invalid_request"
+
+
+def error_details(exc: Exception) -> Any:
+    if isinstance(exc, ContractRevert):
+        return {"contract_error": exc.error, "arguments": jsonable_encoder(exc.arguments, custom_encoder={bytes: lambda b: "0x" + b.hex()})}
+    if isinstance(exc, InvalidUSCC):
+        return {"position": exc.position, "expected": exc.expected}
+    return None
+
+
+def validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "request"
+        parts.append(f"{where}: {error.get('msg', 'invalid')}")
+    return "; ".join(parts) or "the request is invalid"
+
+
+def json_error(status: int, code: str, message: str, details: Any = None) -> JSONResponse:
+    return JSONResponse({"error": code, "message": message, "details": jsonable_encoder(details)}, status_code=status)
+
+
+def install_error_handlers(app: Any, html_error: Callable[[Request, int, str], Response] | None = None) -> None:
+    """JSON errors under /api; explorer pages get `html_error` pages. Never a bare 500 for bad input."""
+
+    def wants_html(request: Request) -> bool:
+        return html_error is not None and not request.url.path.startswith("/api")
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation(request: Request, exc: RequestValidationError) -> Response:
+        message = validation_message(exc)
+        if wants_html(request):
+            return html_error(request, 400, message)  # type: ignore[misc]
+        return json_error(422, "invalid_request", message, [{k: e.get(k) for k in ("loc", "msg", "type")} for e in exc.errors()])
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(request: Request, exc: StarletteHTTPException) -> Response:
+        message = str(exc.detail) if exc.detail else "error"
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"no such page or endpoint: {request.url.path}"
+        if wants_html(request):
+            return html_error(request, exc.status_code, message)  # type: ignore[misc]
+        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(exc.status_code, "http_error")
+        return json_error(exc.status_code, code, message)
+
+    @app.exception_handler(GovchainError)
+    async def on_govchain(request: Request, exc: GovchainError) -> Response:
+        status, code = error_status(exc)
+        if wants_html(request):
+            return html_error(request, status, str(exc))  # type: ignore[misc]
+        return json_error(status, code, str(exc), error_details(exc))
+
+    @app.exception_handler(requests.RequestException)
+    async def on_node_down(request: Request, exc: requests.RequestException) -> Response:
+        message = f"the chain node did not answer: {type(exc).__name__}"
+        if wants_html(request):
+            return html_error(request, 503, message)  # type: ignore[misc]
+        return json_error(503, "chain_unavailable", message)
+
+    @app.exception_handler(Exception)
+    async def on_unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        if wants_html(request):
+            return html_error(request, 500, "internal error")  # type: ignore[misc]
+        return json_error(500, "internal_error", f"an unexpected {type(exc).__name__}; this is a bug, please report it")

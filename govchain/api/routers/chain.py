@@ -1,0 +1,115 @@
+"""Generic chain endpoints: health, totals, blocks, transactions, addresses, search, indexed events."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from govchain import views
+from govchain.api.common import Paging, PortalDep, list_route
+from govchain.api.models import (
+    ERROR_RESPONSES, AddressInfo, Block, BlockSummary, EventRow, Health, SearchResult, Stats, Transaction, TxSummary,
+)  # fmt: skip
+from govchain.portal import NotFound, Portal
+
+router = APIRouter(prefix="/api", tags=["chain"], responses=ERROR_RESPONSES)
+
+BlockNumber = Path(ge=0, le=2**63 - 1, description="block number")
+TxHash = Path(pattern=r"^0x[0-9a-fA-F]{64}$", description="transaction hash")
+AddressPath = Path(pattern=r"^0x[0-9a-fA-F]{40}$", description="account or contract address")
+
+
+@router.get("/health", response_model=Health, summary="Chain and index status")
+def health(portal: Portal = PortalDep) -> dict[str, Any]:
+    head, _ = portal.ledger.head()
+    checkpoint = portal.version()
+    return {
+        "chain_id": portal.chain_id,
+        "head_block": head,
+        "indexed_block": checkpoint[0] if checkpoint else None,
+        "index_lag_blocks": head - checkpoint[0] if checkpoint else None,
+    }
+
+
+@router.get("/stats", response_model=Stats, summary="Totals shown on the explorer's home page")
+def stats(portal: Portal = PortalDep) -> Any:
+    return portal.stats()
+
+
+def _block_summary(block: Any) -> dict[str, Any]:
+    return {
+        "number": block.number, "hash": block.hash, "timestamp": block.timestamp, "tx_count": block.tx_count,
+        "gas_used": block.gas_used, "gas_limit": block.gas_limit,
+    }  # fmt: skip
+
+
+@list_route(router, "/blocks", BlockSummary, name="blocks", summary="Latest blocks, newest first")
+def blocks(
+    before: int | None = Query(None, ge=1, le=2**63 - 1, description="only blocks below this number"),
+    limit: int = Query(20, ge=1, le=200),
+    portal: Portal = PortalDep,
+) -> dict[str, Any]:
+    found = portal.ledger.latest_blocks(limit, before)
+    items = [_block_summary(b) for b in found]
+    return {"items": items, "count": len(items), "limit": limit, "offset": 0,
+            "next_offset": None if not found or found[-1].number == 0 else found[-1].number}  # fmt: skip
+
+
+@router.get("/blocks/{number}", response_model=Block, summary="A block with its transactions")
+def block(number: int = BlockNumber, portal: Portal = PortalDep) -> Any:
+    found = portal.ledger.block(number)
+    if found is None:
+        raise NotFound(f"no block {number} yet (the head is {portal.ledger.head()[0]})")
+    return {**_block_summary(found), "parent_hash": found.parent_hash, "miner": found.miner, "base_fee": found.base_fee,
+            "transactions": found.transactions}  # fmt: skip
+
+
+@list_route(router, "/transactions", TxSummary, name="transactions", summary="Latest transactions, newest first")
+def transactions(limit: int = Query(20, ge=1, le=200), portal: Portal = PortalDep) -> dict[str, Any]:
+    items = portal.ledger.latest_transactions(limit)
+    return {"items": items, "count": len(items), "limit": limit, "offset": 0, "next_offset": None}
+
+
+@router.get("/transactions/{tx_hash}", response_model=Transaction, summary="A transaction: decoded call, events, status, gas, internal calls")
+def transaction(tx_hash: str = TxHash, portal: Portal = PortalDep) -> Any:
+    found = portal.ledger.transaction(tx_hash)
+    if found is None:
+        raise NotFound(f"no transaction {tx_hash} on this chain")
+    return found
+
+
+@router.get("/addresses/{address}", response_model=AddressInfo, summary="An address: balance, contract, department, roles")
+def address(address: str = AddressPath, portal: Portal = PortalDep) -> Any:
+    return portal.address(address)
+
+
+@list_route(router, "/addresses/{address}/events", EventRow, name="address_events", summary="Indexed events about an address, newest first")
+def address_events(address: str = AddressPath, paging: Paging = Depends(), portal: Portal = PortalDep) -> dict[str, Any]:
+    from eth_utils import to_checksum_address
+
+    rows = views.address_history(portal.engine, to_checksum_address(address), paging.limit + 1, paging.offset)
+    return paging.page(rows[: paging.limit], sliced=True, has_more=len(rows) > paging.limit)
+
+
+@router.get("/search", response_model=SearchResult, summary="Find a tx hash, block, address, USCC, case id or commitment")
+def search(q: str = Query(min_length=1, max_length=200, description="what to look for"), portal: Portal = PortalDep) -> Any:
+    return {"query": q, "hits": [dataclasses.asdict(h) for h in portal.search(q)]}
+
+
+@list_route(router, "/events", EventRow, name="events", summary="Indexed events of the suite, filtered, newest first")
+def event_list(
+    contract: str | None = Query(None, max_length=64, description="contract name, e.g. WorkflowEngine"),
+    event: str | None = Query(None, max_length=64, description="event name, e.g. CaseOpened"),
+    tx_hash: str | None = Query(None, pattern=r"^0x[0-9a-fA-F]{64}$"),
+    from_block: int | None = Query(None, ge=0, le=2**63 - 1),
+    to_block: int | None = Query(None, ge=0, le=2**63 - 1),
+    paging: Paging = Depends(),
+    portal: Portal = PortalDep,
+) -> dict[str, Any]:
+    rows = views.event_list(
+        portal.engine, contract=contract, event=event, tx_hash=tx_hash, from_block=from_block, to_block=to_block,
+        limit=paging.limit + 1, offset=paging.offset,
+    )  # fmt: skip
+    return paging.page(rows[: paging.limit], sliced=True, has_more=len(rows) > paging.limit)

@@ -1,0 +1,80 @@
+"""Chinese (default) and English for the explorer: the language choice and the labels of codes.
+
+Templates write both languages inline, `tr('首页', 'Home')`; codes the chain uses (statuses, decisions,
+roles) are translated here.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+COOKIE = "lang"
+
+ENTERPRISE_STATUS = {
+    "NONE": ("无记录", "none"),
+    "APPLIED": ("审核中", "applied"),
+    "REGISTERED": ("已登记", "registered"),
+    "REJECTED": ("已驳回", "rejected"),
+    "SUSPENDED": ("已暂停", "suspended"),
+    "DEREGISTERED": ("已注销", "deregistered"),
+}
+CASE_STATUS = {
+    "NONE": ("无", "none"),
+    "IN_REVIEW": ("审核中", "in review"),
+    "RETURNED": ("退回补正", "returned for material"),
+    "APPROVED": ("已批准", "approved"),
+    "REJECTED": ("不予批准", "rejected"),
+}
+DECISION = {"APPROVE": ("通过", "approved"), "REJECT": ("驳回", "rejected"), "RETURN": ("退回补正", "returned")}
+EVENT = {
+    "CaseOpened": ("受理", "case opened"),
+    "StepStarted": ("环节开始", "step started"),
+    "StepDecided": ("环节决定", "step decided"),
+    "CaseReturned": ("退回补正", "returned to applicant"),
+    "CaseResubmitted": ("补正后重新提交", "resubmitted"),
+    "CaseClosed": ("办结", "case closed"),
+    "EnterpriseApplied": ("申请设立登记", "applied for registration"),
+    "EnterpriseRegistered": ("准予登记", "registered"),
+    "EnterpriseRejected": ("不予登记", "rejected"),
+    "EnterpriseChanged": ("变更登记", "change recorded"),
+    "EnterpriseSuspended": ("暂停", "suspended"),
+    "EnterpriseReinstated": ("恢复", "reinstated"),
+    "EnterpriseDeregistered": ("注销", "deregistered"),
+}
+ROLE = {
+    "DEFAULT_ADMIN_ROLE": ("治理管理员", "governance admin"),
+    "REGISTRAR_ROLE": ("身份登记员", "identity registrar"),
+    "ENTERPRISE_REGISTRAR_ROLE": ("企业身份登记员", "enterprise identity registrar"),
+    "MARKET_REGULATOR_ROLE": ("市场监管员", "market regulator"),
+    "CREDIT_WRITER_ROLE": ("信用记录员", "credit record writer"),
+    "REGULATOR_ROLE": ("监管审计", "regulator / auditor"),
+    "CASE_OPENER_ROLE": ("代办受理", "case opener"),
+    "SAMR_REVIEWER_ROLE": ("市场监管审核", "market regulation reviewer"),
+    "TAX_REVIEWER_ROLE": ("税务审核", "tax reviewer"),
+    "FIN_REVIEWER_ROLE": ("财政审核", "finance reviewer"),
+    "DRC_REVIEWER_ROLE": ("发改审核", "development and reform reviewer"),
+    "CIVIL_REVIEWER_ROLE": ("民政审核", "civil affairs reviewer"),
+    "PROPOSER_ROLE": ("治理提案人", "governance proposer"),
+    "EXECUTOR_ROLE": ("治理执行人", "governance executor"),
+    "CANCELLER_ROLE": ("治理撤销人", "governance canceller"),
+}
+
+
+def language(request: Request) -> str:
+    """?lang= (remembered in a cookie), else the cookie, else Chinese."""
+    asked = request.query_params.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    cookie = request.cookies.get(COOKIE)
+    return cookie if cookie in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def label(table: dict[str, tuple[str, str]], code: str | None, lang: str) -> str:
+    if code is None:
+        return "—"
+    pair = table.get(code)
+    if pair is None:
+        return code
+    return pair[0] if lang == "zh" else pair[1]

@@ -1,0 +1,276 @@
+"""The citizen explorer's pages: server-rendered HTML over the same Portal as the REST API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from eth_utils import to_checksum_address
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from govchain.domain import InvalidUSCC, is_valid_uscc, validate_uscc
+from govchain.explorer import i18n
+from govchain.views import bytes_text
+from govchain.portal import NotFound, Portal, subject_key
+
+HERE = Path(__file__).resolve().parent
+CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
+PAGE_SIZE = 50
+LATEST = 10  # blocks and transactions on the home page
+COOKIE_MAX_AGE_S = 365 * 24 * 3600
+# Pages load scripts, styles and data only from this app: even a compromised script could not send an
+# ID-card number typed into "verify my payment" anywhere else.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+_HEX64 = re.compile(r"^0x[0-9a-fA-F]{64}$")
+_HEX40 = re.compile(r"^0x[0-9a-fA-F]{40}$")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    path: str
+    zh: str
+    en: str
+
+
+# Extension point: a module adds its pages' router to PAGE_ROUTERS and, if it has a top-level page, a NavItem.
+NAV_ITEMS: list[NavItem] = [
+    NavItem("/", "首页", "Home"),
+    NavItem("/enterprises", "企业登记", "Enterprises"),
+    NavItem("/cases", "审批进度", "Cases"),
+    NavItem("/verify", "核验我的补贴", "Verify my payment"),
+    NavItem("/docs", "API 文档", "API docs"),
+]
+
+
+def _ts(value: int | None) -> str:
+    if not value:
+        return "—"
+    return dt.datetime.fromtimestamp(int(value), CHINA_TIME).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _short(value: Any, head: int = 10, tail: int = 6) -> str:
+    text = str(value or "")
+    return text if len(text) <= head + tail + 1 else f"{text[:head]}…{text[-tail:]}"
+
+
+def _num(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) else ("—" if value is None else str(value))
+
+
+def _yuan(fen: int | None) -> str:
+    return "—" if fen is None else f"¥{fen / 100:,.2f}"
+
+
+def _duration(seconds: int | None, lang: str) -> str:
+    """e.g. 9天3小时 / 9d 3h: the two largest non-zero units."""
+    if seconds is None:
+        return "—"
+    days, rest = divmod(max(int(seconds), 0), 86_400)
+    hours, rest = divmod(rest, 3600)
+    units = ("天", "小时", "分钟") if lang == "zh" else ("d", "h", "min")
+    parts = [f"{n}{u}" for n, u in zip((days, hours, rest // 60), units) if n][:2]
+    return ("" if lang == "zh" else " ").join(parts) or ("0" + units[2])
+
+
+def _uscc_text(value: str) -> str:
+    """A bytes18 argument (0x + 36 hex digits) as its USCC text when it is one, else ''."""
+    try:
+        text = bytes.fromhex(value[2:]).decode("ascii")
+    except (ValueError, UnicodeDecodeError):
+        return ""
+    return text if is_valid_uscc(text) else ""
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]), auto_reload=False,
+        trim_blocks=True, lstrip_blocks=True,
+    )  # fmt: skip
+    env.filters.update(ts=_ts, short=_short, num=_num, yuan=_yuan, uscc_text=_uscc_text, code_text=bytes_text)
+    return env
+
+
+ENV = _environment()
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    lang = i18n.language(request)
+    portal: Portal = request.app.state.portal
+    params = dict(request.query_params)
+    params["lang"] = "en" if lang == "zh" else "zh"
+    html = ENV.get_template(template).render(
+        request=request,
+        lang=lang,
+        tr=lambda zh, en: zh if lang == "zh" else en,
+        label=lambda table, code: i18n.label(getattr(i18n, table), code, lang),
+        duration=lambda seconds: _duration(seconds, lang),
+        nav=NAV_ITEMS,
+        path=request.url.path,
+        switch_url=request.url.path + "?" + urlencode(params),
+        portal=portal,
+        chain_id=portal.chain_id,
+        **context,
+    )
+    response = HTMLResponse(html, status_code=status)
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["Referrer-Policy"] = "no-referrer"
+    if request.query_params.get("lang") in i18n.LANGUAGES:
+        response.set_cookie(i18n.COOKIE, lang, max_age=COOKIE_MAX_AGE_S, samesite="lax")
+    return response
+
+
+def html_error(request: Request, status: int, message: str) -> Response:
+    return render(request, "error.html", status=status, status_code=status, message=message)
+
+
+router = APIRouter(include_in_schema=False)
+
+
+def _portal(request: Request) -> Portal:
+    return request.app.state.portal
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> Response:
+    portal = _portal(request)
+    return render(
+        request, "home.html", stats=portal.stats(), blocks=portal.ledger.latest_blocks(LATEST),
+        transactions=portal.ledger.latest_transactions(LATEST),
+    )  # fmt: skip
+
+
+@router.get("/block/{number}", response_class=HTMLResponse)
+def block(request: Request, number: str) -> Response:
+    if not number.isdigit() or len(number) > 18:
+        return html_error(request, 400, f"a block number is a whole number ≥ 0, got {number!r}")
+    portal = _portal(request)
+    found = portal.ledger.block(int(number))
+    if found is None:
+        raise NotFound(f"no block {number} yet (the head is {portal.ledger.head()[0]})")
+    return render(request, "block.html", block=found, head=portal.ledger.head()[0])
+
+
+@router.get("/tx/{tx_hash}", response_class=HTMLResponse)
+def transaction(request: Request, tx_hash: str) -> Response:
+    if not _HEX64.match(tx_hash):
+        return html_error(request, 400, "a transaction hash is 0x and 64 hex digits")
+    found = _portal(request).ledger.transaction(tx_hash)
+    if found is None:
+        raise NotFound(f"no transaction {tx_hash} on this chain")
+    return render(request, "tx.html", tx=found)
+
+
+@router.get("/address/{address}", response_class=HTMLResponse)
+def address(request: Request, address: str, page: int = Query(1, ge=1, le=100_000)) -> Response:
+    if not _HEX40.match(address):
+        return html_error(request, 400, "an address is 0x and 40 hex digits")
+    from govchain import views
+
+    portal = _portal(request)
+    info = portal.address(address)
+    rows = views.address_history(portal.engine, to_checksum_address(address), PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+    return render(request, "address.html", info=info, history=rows[:PAGE_SIZE], page=page, more=len(rows) > PAGE_SIZE)
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request, q: str = Query("", max_length=200)) -> Response:
+    portal = _portal(request)
+    query = q.strip()
+    problem = None
+    hits = portal.search(query) if query else []
+    if query and not hits and len(query) == 18 and query.isalnum():
+        try:
+            validate_uscc(query.upper())
+        except InvalidUSCC as exc:
+            problem = str(exc)
+    if len(hits) == 1:
+        return RedirectResponse(hits[0].path, status_code=303)
+    return render(request, "search.html", query=query, hits=hits, problem=problem)
+
+
+@router.get("/enterprises", response_class=HTMLResponse)
+def enterprises(request: Request, status: str | None = Query(None, max_length=20), page: int = Query(1, ge=1, le=100_000)) -> Response:
+    rows = [r for r in reversed(_portal(request).enterprises()) if not status or r.status == status]
+    start = (page - 1) * PAGE_SIZE
+    return render(request, "enterprises.html", rows=rows[start : start + PAGE_SIZE], total=len(rows), page=page,
+                  more=start + PAGE_SIZE < len(rows), status_filter=status)  # fmt: skip
+
+
+@router.get("/enterprise/{uscc}", response_class=HTMLResponse)
+def enterprise(request: Request, uscc: str) -> Response:
+    portal = _portal(request)
+    code = validate_uscc(uscc.strip().upper()[:64])
+    view = portal.enterprise(code)
+    credit = portal.credit(subject_key(code))
+    names = {c.category: c.name for c in portal.credit_categories()}
+    return render(request, "enterprise.html", e=view, credit=credit, category_names=names, departments=_officer_departments(portal))
+
+
+@router.get("/cases", response_class=HTMLResponse)
+def cases(
+    request: Request, status: str | None = Query(None, max_length=20), overdue: bool | None = None, page: int = Query(1, ge=1, le=100_000)
+) -> Response:
+    portal = _portal(request)
+    rows = [r for r in reversed(portal.cases()) if (not status or r.status == status) and (overdue is None or r.overdue == overdue)]
+    start = (page - 1) * PAGE_SIZE
+    return render(request, "cases.html", rows=rows[start : start + PAGE_SIZE], total=len(rows), page=page,
+                  more=start + PAGE_SIZE < len(rows), status_filter=status, overdue=overdue)  # fmt: skip
+
+
+@router.get("/case/{case_id}", response_class=HTMLResponse)
+def case(request: Request, case_id: str) -> Response:
+    if not case_id.isdigit() or len(case_id) > 18:
+        return html_error(request, 400, f"a case id is a whole number ≥ 1, got {case_id!r}")
+    portal = _portal(request)
+    view = portal.case(int(case_id))
+    role_departments = _role_departments(portal)
+    return render(request, "case.html", c=view, template_name=portal.labels.template(view.template_id),
+                  role_name=portal.labels.role, role_departments=role_departments,
+                  departments=_officer_departments(portal), now=portal.now())  # fmt: skip
+
+
+@router.get("/credit/{subject}", response_class=HTMLResponse)
+def credit(request: Request, subject: str) -> Response:
+    portal = _portal(request)
+    key = subject_key(subject[:80])
+    view = portal.credit(key)
+    names = {c.category: c.name for c in portal.credit_categories()}
+    return render(request, "credit.html", subject=subject.strip(), credit=view, category_names=names,
+                  departments=_officer_departments(portal))  # fmt: skip
+
+
+@router.get("/verify", response_class=HTMLResponse)
+def verify(request: Request) -> Response:
+    portal = _portal(request)
+    return render(request, "verify.html", payouts_url=portal.payouts_lookup_url, scripts=portal.verify_scripts)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _officer_departments(portal: Portal) -> dict[str, tuple[str, str]]:
+    """officer address -> (department code, name), for labelling who decided or wrote a record."""
+    return portal.memo(
+        "officer_departments", lambda: {o: (d.code, d.name) for d in portal.departments() for o in d.officers}
+    )
+
+
+def _role_departments(portal: Portal) -> dict[str, str]:
+    """Step role name -> the name of the department whose officers hold it (from the consortium file)."""
+    names = portal.department_names()
+    out: dict[str, str] = {}
+    for department in portal.consortium.get("departments", []):
+        for roles in (department.get("roles") or {}).values():
+            for role in roles:
+                out.setdefault(role, names.get(department["code"], department.get("name", department["code"])))
+    return out

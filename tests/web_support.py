@@ -1,0 +1,93 @@
+"""Shared by the API and explorer tests: a realistic scenario on the brownie Anvil, and the app over it."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from eth_account import Account
+
+from conftest import make_sender
+from govchain.clients import CreditClient, CreditEntry, Decision, EnterpriseClient, IdentityClient, WorkflowClient
+from govchain.config import Config
+from govchain.connection import Deployment, Suite
+from govchain.domain import identity_commitment, uscc_subject
+from govchain.paths import PROJECT_ROOT
+from govchain.portal import DepartmentCredential, DepartmentKeys, Portal
+from govchain.relay import sign_request
+from govchain.signer import dev_accounts
+
+REGISTERED = "91370200163562681G"
+REJECTED = "91370203MA3C8LJQ0C"
+PENDING = "913702007180261443"
+ID_NUMBER = "11010519491231002X"
+SALT = bytes(range(32))
+KEYS = {"SAMR": "samr-key-0123456789abcdef", "TAX": "tax-key-0123456789abcdef", "HRSS": "hrss-key-0123456789abcdef"}
+OFFICERS = {"SAMR": 4, "TAX": 6, "HRSS": 10}
+RELAYER = 16
+DRC = 14
+
+
+@dataclass
+class Scenario:
+    suite: Suite
+    deployment_path: Path
+    citizen: Any  # eth_account LocalAccount, bound with ID_NUMBER / SALT
+    registered_case: int
+    rejected_case: int
+    pending_case: int
+    overdue_case: int
+    relayed_tx: str
+
+
+def seed(w3: Any, artifacts: Any, deployment_path: Path) -> Scenario:
+    """Enterprises registered (one relayed from a citizen's signature), rejected and pending; a
+    multi-step case left past its deadline; public and private credit records."""
+    suite = Suite(w3, Deployment.load(deployment_path), artifacts)
+    citizen = Account.from_key(b"\x42" * 32)
+    founder = Account.from_key(b"\x43" * 32)
+    IdentityClient(suite, make_sender(w3, artifacts, 12)).bind_persons(
+        [(citizen.address, identity_commitment(ID_NUMBER, SALT)), (founder.address, identity_commitment("370202199001011237", SALT))], 2
+    )
+    registry = EnterpriseClient(suite)
+    relay_sender = make_sender(w3, artifacts, RELAYER)
+    forwarder = suite.contract("GovForwarder")
+    relayed = []
+    for nonce, (who, uscc) in enumerate([(citizen, REGISTERED), (citizen, REJECTED), (citizen, PENDING)]):
+        data = registry.application_calldata(uscc, os.urandom(32), identity_commitment("370202199001011237", SALT), 5_000_000, os.urandom(32))
+        request = sign_request(who, forwarder.address, w3.eth.chain_id, registry.contract.address, data, nonce)
+        relayed.append(relay_sender.transact(forwarder.functions.execute(request.request_data())))
+    samr = WorkflowClient(suite, make_sender(w3, artifacts, OFFICERS["SAMR"]))
+    registered_case, rejected_case, pending_case = (registry.get(u).case_id for u in (REGISTERED, REJECTED, PENDING))
+    samr.decide(registered_case, Decision.APPROVE)
+    samr.decide(rejected_case, Decision.REJECT, b"\x09" * 32)
+    data = json.loads(deployment_path.read_text())
+    engine = WorkflowClient(suite, make_sender(w3, artifacts, 19))
+    IdentityClient(suite, make_sender(w3, artifacts, 12)).bind_person(dev_accounts(w3.eth.chain_id)[19].address, identity_commitment("370202198501011239", SALT), 2)
+    engine.open_case(data["workflows"]["INVESTMENT_PROJECT"])
+    overdue_case = engine.functions.caseCount().call()
+    w3.provider.make_request("evm_increaseTime", [121 * 3600])
+    w3.provider.make_request("evm_mine", [])
+    drc = WorkflowClient(suite, make_sender(w3, artifacts, DRC))  # one case returned for material, one resubmitted
+    for _ in range(2):
+        engine.open_case(data["workflows"]["INVESTMENT_PROJECT"])
+        drc.decide(engine.functions.caseCount().call(), Decision.RETURN, b"\x0b" * 32)
+    engine.resubmit(engine.functions.caseCount().call(), b"\x0c" * 32)
+    tax = CreditClient(suite, make_sender(w3, artifacts, OFFICERS["TAX"]))
+    tax.append(uscc_subject(REGISTERED), CreditEntry(1, -5, os.urandom(32)))
+    tax.append(uscc_subject(REGISTERED), CreditEntry(1, 8, os.urandom(32)))
+    CreditClient(suite, make_sender(w3, artifacts, OFFICERS["HRSS"])).append(uscc_subject(REGISTERED), CreditEntry(5, -3, os.urandom(32)))
+    return Scenario(suite, deployment_path, citizen, registered_case, rejected_case, pending_case, overdue_case, relayed[0].tx_hash)
+
+
+def make_portal(w3: Any, deployment_path: Path, database: Path) -> Portal:
+    config = Config(rpc_url=w3.provider.endpoint_uri, deployment_file=deployment_path, database_url=f"sqlite:///{database}",
+                    build_dir=PROJECT_ROOT / "build" / "contracts")  # fmt: skip
+    accounts = dev_accounts(w3.eth.chain_id)
+    keys = DepartmentKeys({KEYS[d]: DepartmentCredential(d, accounts[OFFICERS[d]]) for d in KEYS})
+    portal = Portal(config, department_keys=keys, relayer=accounts[RELAYER], env={})
+    portal.sync()
+    return portal
