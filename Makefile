@@ -14,6 +14,7 @@ BROWNIE := $(BIN)/brownie
 setup: $(VENV)/.installed node_modules/.installed
 	@bash tools/install-solc-bridge.sh
 	@bash tools/configure-brownie.sh
+	@bash tools/install-chromium.sh
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +37,7 @@ test: setup
 	@$(MAKE) --no-print-directory slither  # no high or medium finding (slither.config.json: fail_on medium)
 
 bench: setup
+	@bash tools/install-fuzz.sh
 	@mkdir -p reports
 	$(BROWNIE) compile >/dev/null
 	@for bench in benchmarks/bench_*.py; do echo "== $$bench"; $(BIN)/python $$bench; done
