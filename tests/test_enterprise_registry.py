@@ -318,7 +318,6 @@ def test_every_transition_follows_the_table(registry, engine, applicant, reviewe
                 call(uscc)
                 assert registry.statusOf(uscc) == TRANSITIONS[action][status]
                 chain.revert()
-                del snapshot
             else:
                 with reverts_with("EnterpriseRegistryTransitionNotAllowed", uscc, status, action):
                     call(uscc)
