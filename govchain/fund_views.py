@@ -265,6 +265,6 @@ def budget_flows(budget: BudgetRow, programs: list[ProgramRow], by_period: dict[
         links.append(Flow(f"l{p.line_id}", f"p{p.program_id}", p.funded or p.disbursed))
         for period, total, n in by_period.get(p.program_id, []):
             node = f"p{p.program_id}t{period}"
-            nodes.append({"id": node, "label": f"{p.name} · {period} ({n})", "column": 3})
+            nodes.append({"id": node, "label": f"{p.name} · P{period} ×{n}", "column": 3})
             links.append(Flow(f"p{p.program_id}", node, total))
     return FlowGraph(nodes, [link for link in links if link.value > 0])

@@ -3,58 +3,13 @@ Anvil, the deployed suite and the indexer; every figure is compared with the cha
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from eth_account import Account
 from fastapi.testclient import TestClient
 
-from conftest import make_sender
 from govchain.api import create_app
-from govchain.clients import BudgetClient, BudgetLine, DisbursementClient, EligibilityClient, IdentityClient, PayoutMode, ProgramClient
-from govchain.connection import Deployment, Suite
-from govchain.domain import identity_commitment, payout_leaf, verify_merkle_proof
-from web_support import ID_NUMBER, SALT, make_portal
-
-FIN, FIN2, FIN3, HRSS, HRSS2, PSB, DRC = 7, 8, 9, 10, 11, 12, 14
-MONTH = 30 * 24 * 3600
-CITIZEN = identity_commitment(ID_NUMBER, SALT)
-
-
-def seed_funds(w3, artifacts, deployment_path):
-    """A budget with two lines; a wallet pension (paid one period, one person refused for no proof
-    of life) and a bank-settled subsidy paid to 5 people including the citizen of web_support."""
-    suite = Suite(w3, Deployment.load(deployment_path), artifacts)
-    people = [Account.create() for _ in range(9)]
-    commitments = [os.urandom(32) for _ in range(8)] + [CITIZEN]
-    IdentityClient(suite, make_sender(w3, artifacts, PSB)).bind_persons([(p.address, c) for p, c in zip(people, commitments)], 2)
-    budget, lines = BudgetClient(suite, make_sender(w3, artifacts, FIN)).propose(
-        2026, b"\x0b" * 32, [BudgetLine("PENSION", "养老金", 10_000_000), BudgetLine("SUBSIDY", "补贴", 5_000_000)]
-    )
-    for officer in (FIN2, FIN3, DRC):
-        BudgetClient(suite, make_sender(w3, artifacts, officer)).approve(budget)
-    now = w3.eth.get_block("latest")["timestamp"]
-    admin = ProgramClient(suite, make_sender(w3, artifacts, FIN))
-    pension = admin.create("pension", lines[0], "HRSS", now - MONTH, MONTH, 6, 10**9, attestation_max_age=365 * 24 * 3600)
-    subsidy = admin.create("subsidy", lines[1], "HRSS", now, MONTH, 1, 10**9)
-    treasury = DisbursementClient(suite, make_sender(w3, artifacts, FIN))
-    treasury.fund(pension, 2_000_000)
-    treasury.fund(subsidy, 1_000_000)
-    hrss = make_sender(w3, artifacts, HRSS)
-    ProgramClient(suite, hrss).enroll(pension, commitments[:4])
-    ProgramClient(suite, hrss).enroll(subsidy, commitments[4:])
-    EligibilityClient(suite, hrss).attest(commitments[1:4], b"\x0c" * 32)  # person 0 has no proof of life
-    operator, approver = DisbursementClient(suite, hrss), DisbursementClient(suite, make_sender(w3, artifacts, HRSS2))
-    [wallet] = operator.propose(pension, 0, PayoutMode.WALLET, [(c, 100_000) for c in commitments[:4]])
-    approver.approve(wallet)
-    operator.execute_wallet(wallet)
-    [bank] = operator.propose(subsidy, 0, PayoutMode.BANK, [(c, 50_000 + i) for i, c in enumerate(commitments[4:])])
-    approver.approve(bank)
-    refs = {c: os.urandom(32) for c in commitments[4:]}
-    _, tree = operator.execute_bank(bank, refs)
-    return {"suite": suite, "budget": budget, "lines": lines, "pension": pension, "subsidy": subsidy, "wallet": wallet,
-            "bank": bank, "refs": refs, "tree": tree, "commitments": commitments}  # fmt: skip
-
+from govchain.clients import DisbursementClient
+from govchain.domain import payout_leaf, verify_merkle_proof
+from web_support import CITIZEN, make_portal, seed_funds
 
 @pytest.fixture(scope="module")
 def funds(suite_deployment, w3, artifacts):
