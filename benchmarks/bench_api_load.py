@@ -47,28 +47,33 @@ def p95(samples: list[float]) -> float:
     return round(statistics.quantiles(samples, n=20)[18] * 1000, 2)
 
 
+def _named(name: str, make):  # noqa: ANN001, ANN202
+    make.__doc__ = name
+    return make
+
+
 def _requests(program: int, budget: int, batch_ids: list[int], commitments: list[str]) -> tuple[list, list]:  # noqa: ANN001
     """Generators of (kind, path): the API mix and the page mix."""
     api = [
-        lambda r: "/api/stats",
-        lambda r: "/api/health",
-        lambda r: f"/api/programs/{program}",
-        lambda r: "/api/programs",
-        lambda r: "/api/budgets",
-        lambda r: f"/api/batches?program_id={program}&limit=20&offset={r.randrange(0, 80)}",
-        lambda r: f"/api/payouts?commitment={r.choice(commitments)}",
-        lambda r: f"/api/trace/beneficiary/{r.choice(commitments)}",
-        lambda r: f"/api/trace/program/{program}",
-        lambda r: f"/api/batches/{r.choice(batch_ids)}/merkle-root",
-        lambda r: "/api/blocks?limit=10",
+        _named("/api/stats", lambda r: "/api/stats"),
+        _named("/api/health", lambda r: "/api/health"),
+        _named("/api/programs/{}", lambda r: f"/api/programs/{program}"),
+        _named("/api/programs", lambda r: "/api/programs"),
+        _named("/api/budgets", lambda r: "/api/budgets"),
+        _named("/api/batches", lambda r: f"/api/batches?program_id={program}&limit=20&offset={r.randrange(0, 80)}"),
+        _named("/api/payouts", lambda r: f"/api/payouts?commitment={r.choice(commitments)}"),
+        _named("/api/trace/beneficiary/{}", lambda r: f"/api/trace/beneficiary/{r.choice(commitments)}"),
+        _named("/api/trace/program/{}", lambda r: f"/api/trace/program/{program}"),
+        _named("/api/batches/{}/merkle-root", lambda r: f"/api/batches/{r.choice(batch_ids)}/merkle-root"),
+        _named("/api/blocks", lambda r: "/api/blocks?limit=10"),
     ]
     pages = [
-        lambda r: "/",
-        lambda r: "/funds",
-        lambda r: f"/budget/{budget}",
-        lambda r: f"/program/{program}",
-        lambda r: "/verify",
-        lambda r: "/cases",
+        _named("/", lambda r: "/"),
+        _named("/funds", lambda r: "/funds"),
+        _named("/budget/{}", lambda r: f"/budget/{budget}"),
+        _named("/program/{}", lambda r: f"/program/{program}"),
+        _named("/verify", lambda r: "/verify"),
+        _named("/cases", lambda r: "/cases"),
     ]
     return api, pages
 
@@ -76,6 +81,7 @@ def _requests(program: int, budget: int, batch_ids: list[int], commitments: list
 def drive(base: str, api: list, pages: list, seconds: float, seed_value: int) -> dict[str, list[float]]:  # noqa: ANN001
     """CLIENTS threads for `seconds`: 2 API requests for each page; returns latencies by kind."""
     results: dict[str, list[float]] = {"api": [], "page": []}
+    by_route: dict[str, list[float]] = {}
     failures: list[str] = []
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
@@ -83,19 +89,24 @@ def drive(base: str, api: list, pages: list, seconds: float, seed_value: int) ->
     def client(index: int) -> None:
         rng = random.Random(seed_value * 1000 + index)
         mine: dict[str, list[float]] = {"api": [], "page": []}
+        routes: dict[str, list[float]] = {}
         with httpx.Client(base_url=base, timeout=30) as http:
             while time.monotonic() < stop_at:
                 kind = "page" if rng.random() < 1 / 3 else "api"
-                path = rng.choice(pages if kind == "page" else api)(rng)
+                route = rng.choice(pages if kind == "page" else api)
+                path = route(rng)
                 start = time.perf_counter()
                 response = http.get(path)
                 mine[kind].append(time.perf_counter() - start)
+                routes.setdefault(route.__doc__ or path, []).append(mine[kind][-1])
                 if response.status_code != 200:
                     with lock:
                         failures.append(f"{response.status_code} {path}: {response.text[:200]}")
         with lock:
             for k, v in mine.items():
                 results[k] += v
+            for k, v in routes.items():
+                by_route.setdefault(k, []).extend(v)
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
     for t in threads:
@@ -104,6 +115,9 @@ def drive(base: str, api: list, pages: list, seconds: float, seed_value: int) ->
         t.join()
     if failures:
         raise SystemExit(f"{len(failures)} failed requests, e.g. {failures[:3]}")
+    for route, samples in sorted(by_route.items()):
+        if len(samples) > 1:
+            print(f"  {route:<40} n={len(samples):>6}  p50={statistics.median(samples) * 1000:7.1f} ms  p95={p95(samples):7.1f} ms")
     return results
 
 

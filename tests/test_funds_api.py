@@ -122,3 +122,15 @@ def test_malformed_requests_get_a_clear_4xx(client, path, status, words):
     response = client.get(path)
     assert response.status_code == status, response.text
     assert words in response.json()["message"]
+
+
+def test_payout_leaf_is_abi_encode_double_hashed(funds):
+    """payout_leaf writes abi.encode out by hand (speed): it must equal eth_abi's encoding, and the chain."""
+    import os
+
+    from govchain.domain import merkle_leaf
+
+    for batch_id, amount in [(0, 0), (1, 1), (2**256 - 1, 2**64 - 1), (funds["bank"].batch_id, 50_004)]:
+        who, ref = os.urandom(32), os.urandom(32)
+        expected = merkle_leaf(["uint256", "bytes32", "uint64", "bytes32"], [batch_id, who, amount, ref])
+        assert payout_leaf(batch_id, who, amount, ref) == expected

@@ -3,6 +3,7 @@ and the on-chain Merkle root a citizen checks their bank-settled payout against.
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Callable, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -137,9 +138,13 @@ def program_trace(portal: Portal, program_id: int) -> dict[str, Any]:
     return portal.detail("funds.program_trace", program_id, lambda: tracer.trace_program(portal.engine, program_id, portal.suite).to_json())
 
 
+_tree_lock = threading.Lock()  # one thread builds a batch's tree; the others then find it cached
+
+
 def payouts_with_proofs(portal: Portal, commitment: str) -> list[fund_views.PayoutRow]:
     def tree(batch_id: int) -> Any:
-        return portal.detail("funds.tree", batch_id, lambda: fund_views.batch_tree(portal.engine, batch_id))
+        with _tree_lock:
+            return portal.detail("funds.tree", batch_id, lambda: fund_views.batch_tree(portal.engine, batch_id))
 
     return portal.detail("funds.payouts", commitment.lower(), lambda: fund_views.payouts_of(portal.engine, commitment, tree))
 
@@ -186,7 +191,8 @@ def batch_list(
 
 @router.get("/batches/{batch_id}/merkle-root", response_model=MerkleRoot, summary="The Merkle root recorded on chain for a bank-settled batch")
 def merkle_root(batch_id: int = Id(), portal: Portal = PortalDep) -> Any:
-    return {"batch_id": batch_id, "merkle_root": fund_views.merkle_root(portal.suite, batch_id)}
+    root = portal.detail("funds.root", batch_id, lambda: fund_views.merkle_root(portal.suite, batch_id))
+    return {"batch_id": batch_id, "merkle_root": root}
 
 
 @list_route(router, "/payouts", Payout, name="payouts",
