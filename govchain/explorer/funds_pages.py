@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
@@ -27,13 +29,10 @@ def _id(text: str) -> int | None:
 def _flows(portal: Portal, budget: fund_views.BudgetRow, only_program: int | None = None) -> Markup:
     def compute() -> str:
         programs = [p for p in programs_of(portal) if only_program is None or p.program_id == only_program]
-        graph = fund_views.budget_flows(budget, programs, fund_views.batch_flows(portal.engine, [p.program_id for p in programs]))
-        if only_program is not None:  # the program's own line only
-            keep = {f"b{budget.budget_id}", *(f"l{p.line_id}" for p in programs)}
-            graph = fund_views.FlowGraph(
-                [n for n in graph.nodes if n["column"] >= 2 or n["id"] in keep], [l for l in graph.links if l.source in keep or l.source[0] == "p"]
-            )
-            graph = fund_views.FlowGraph(graph.nodes, [l for l in graph.links if l.target in {n["id"] for n in graph.nodes}])
+        shown = budget
+        if only_program is not None:  # a program page: its own line, not the budget's others
+            shown = dataclasses.replace(budget, lines=[l for l in budget.lines if any(p.line_id == l.line_id for p in programs)])
+        graph = fund_views.budget_flows(shown, programs, fund_views.batch_flows(portal.engine, [p.program_id for p in programs]))
         return sankey_svg(graph.nodes, graph.links, title=f"budget {budget.budget_id} fund flows", value_text=_yuan)
 
     return Markup(portal.memo(f"funds.sankey.{budget.budget_id}.{only_program}", compute))  # noqa: S704 - built from escaped parts
