@@ -134,3 +134,10 @@ def test_payout_leaf_is_abi_encode_double_hashed(funds):
         who, ref = os.urandom(32), os.urandom(32)
         expected = merkle_leaf(["uint256", "bytes32", "uint64", "bytes32"], [batch_id, who, amount, ref])
         assert payout_leaf(batch_id, who, amount, ref) == expected
+
+
+def test_search_finds_programs_and_budgets(client, funds):
+    hits = get(client, "/api/search", q=f"program {funds['subsidy']}")["hits"]
+    assert [(h["kind"], h["path"]) for h in hits] == [("program", f"/program/{funds['subsidy']}")]
+    assert get(client, "/api/search", q=f"budget #{funds['budget']}")["hits"][0]["path"] == f"/budget/{funds['budget']}"
+    assert get(client, "/api/search", q="program 999")["hits"] == []
