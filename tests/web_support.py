@@ -11,7 +11,10 @@ from typing import Any
 from eth_account import Account
 
 from conftest import make_sender
-from govchain.clients import CreditClient, CreditEntry, Decision, EnterpriseClient, IdentityClient, WorkflowClient
+from govchain.clients import (
+    BudgetClient, BudgetLine, CreditClient, CreditEntry, Decision, DisbursementClient, EligibilityClient, EnterpriseClient,
+    IdentityClient, PayoutMode, ProgramClient, WorkflowClient,
+)  # fmt: skip
 from govchain.config import Config
 from govchain.connection import Deployment, Suite
 from govchain.domain import identity_commitment, uscc_subject
@@ -91,3 +94,45 @@ def make_portal(w3: Any, deployment_path: Path, database: Path) -> Portal:
     portal = Portal(config, department_keys=keys, relayer=accounts[RELAYER], env={})
     portal.sync()
     return portal
+
+
+# --- fiscal funds ----------------------------------------------------------------------------------
+
+FIN, FIN2, FIN3, HRSS, HRSS2, PSB = 7, 8, 9, 10, 11, 12
+MONTH = 30 * 24 * 3600
+CITIZEN = identity_commitment(ID_NUMBER, SALT)
+
+
+def seed_funds(w3, artifacts, deployment_path):
+    """A budget with two lines; a wallet pension (paid one period, one person refused for no proof
+    of life) and a bank-settled subsidy paid to 5 people including the citizen of web_support."""
+    suite = Suite(w3, Deployment.load(deployment_path), artifacts)
+    people = [Account.create() for _ in range(9)]
+    commitments = [os.urandom(32) for _ in range(8)] + [CITIZEN]
+    IdentityClient(suite, make_sender(w3, artifacts, PSB)).bind_persons([(p.address, c) for p, c in zip(people, commitments)], 2)
+    budget, lines = BudgetClient(suite, make_sender(w3, artifacts, FIN)).propose(
+        2026, b"\x0b" * 32, [BudgetLine("PENSION", "养老金", 10_000_000), BudgetLine("SUBSIDY", "补贴", 5_000_000)]
+    )
+    for officer in (FIN2, FIN3, DRC):
+        BudgetClient(suite, make_sender(w3, artifacts, officer)).approve(budget)
+    now = w3.eth.get_block("latest")["timestamp"]
+    admin = ProgramClient(suite, make_sender(w3, artifacts, FIN))
+    pension = admin.create("pension", lines[0], "HRSS", now - MONTH, MONTH, 6, 10**9, attestation_max_age=365 * 24 * 3600)
+    subsidy = admin.create("subsidy", lines[1], "HRSS", now, MONTH, 1, 10**9)
+    treasury = DisbursementClient(suite, make_sender(w3, artifacts, FIN))
+    treasury.fund(pension, 2_000_000)
+    treasury.fund(subsidy, 1_000_000)
+    hrss = make_sender(w3, artifacts, HRSS)
+    ProgramClient(suite, hrss).enroll(pension, commitments[:4])
+    ProgramClient(suite, hrss).enroll(subsidy, commitments[4:])
+    EligibilityClient(suite, hrss).attest(commitments[1:4], b"\x0c" * 32)  # person 0 has no proof of life
+    operator, approver = DisbursementClient(suite, hrss), DisbursementClient(suite, make_sender(w3, artifacts, HRSS2))
+    [wallet] = operator.propose(pension, 0, PayoutMode.WALLET, [(c, 100_000) for c in commitments[:4]])
+    approver.approve(wallet)
+    operator.execute_wallet(wallet)
+    [bank] = operator.propose(subsidy, 0, PayoutMode.BANK, [(c, 50_000 + i) for i, c in enumerate(commitments[4:])])
+    approver.approve(bank)
+    refs = {c: os.urandom(32) for c in commitments[4:]}
+    _, tree = operator.execute_bank(bank, refs)
+    return {"suite": suite, "budget": budget, "lines": lines, "pension": pension, "subsidy": subsidy, "wallet": wallet,
+            "bank": bank, "refs": refs, "tree": tree, "commitments": commitments}  # fmt: skip

@@ -35,7 +35,7 @@ DEFAULT_LIMIT = 50
 CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def get_portal(request: Request) -> Portal:
+async def get_portal(request: Request) -> Portal:  # async: no thread-pool hop just to read app state
     return request.app.state.portal
 
 
@@ -45,7 +45,8 @@ _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="the dep
 
 def department(request: Request, key: str | None = Depends(_api_key)) -> DepartmentCredential:
     """The department (and officer signer) the request's API key belongs to; 401 without a valid key."""
-    return get_portal(request).department_keys.check(key)
+    portal: Portal = request.app.state.portal
+    return portal.department_keys.check(key)
 
 
 class Paging:

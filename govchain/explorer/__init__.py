@@ -11,12 +11,14 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from govchain.explorer.pages import NAV_ITEMS, html_error, router
+from govchain.explorer import funds_pages
+from govchain.explorer.pages import NAV_ITEMS, NavItem, html_error, router
 
 STATIC = Path(__file__).resolve().parent / "static"
 
 # Extension point: a module with pages (e.g. fiscal funds) appends its router here (and to NAV_ITEMS).
-PAGE_ROUTERS: list[APIRouter] = [router]
+PAGE_ROUTERS: list[APIRouter] = [router, funds_pages.router]
+NAV_ITEMS.insert(3, NavItem("/funds", "财政资金", "Public funds"))
 
 __all__ = ["NAV_ITEMS", "PAGE_ROUTERS", "install_explorer"]
 

@@ -1,0 +1,242 @@
+"""Fiscal funds (财政资金): budgets, programs, batches, payouts (commitments only), fund-flow traces,
+and the on-chain Merkle root a citizen checks their bank-settled payout against."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable, TypeVar
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from govchain import fund_views, tracer
+from govchain.api.common import Paging, PortalDep, list_route
+from govchain.api.models import ERROR_RESPONSES, Hash32, Model
+from govchain.portal import NotFound, Portal, SearchHit
+
+router = APIRouter(prefix="/api", responses=ERROR_RESPONSES, tags=["funds"])
+
+def Id() -> Any:  # a fresh parameter object per endpoint (FastAPI keeps the name it is first bound to)
+    return Path(ge=1, le=2**63 - 1, description="id (a whole number ≥ 1)")
+
+
+def CommitmentPath() -> Any:
+    return Path(pattern=r"^0x[0-9a-fA-F]{64}$", description="a beneficiary's identity commitment: 0x and 64 hex digits")
+T = TypeVar("T")
+
+
+# --- models ------------------------------------------------------------------------------------
+
+
+class BudgetLine(Model):
+    line_id: int
+    budget_id: int
+    code: str
+    name: str
+    amount: int
+
+
+class Approval(Model):
+    approver: str | None
+    department: str | None
+    timestamp: int
+    tx_hash: str
+
+
+class Budget(Model):
+    budget_id: int
+    fiscal_year: int
+    total: int
+    proposer: str
+    document_hash: str
+    proposed_at: int
+    status: str
+    approved_at: int | None
+    approvals: list[Approval]
+    lines: list[BudgetLine]
+
+
+class Program(Model):
+    program_id: int
+    name: str
+    department: str
+    line_id: int
+    budget_id: int
+    created_at: int
+    funded: int
+    disbursed: int
+    refunded: int
+    payouts: int
+    batches: int
+
+
+class ProgramDetail(Model):
+    program: Program
+    trace: dict[str, Any]
+
+
+class Batch(Model):
+    batch_id: int
+    program_id: int
+    period: int
+    mode: str
+    proposer: str
+    proposed_block: int
+    executed: bool
+    total: int | None
+    count: int | None
+    tx_hash: str | None
+
+
+class Payout(Model):
+    batch_id: int
+    position: int
+    program_id: int
+    period: int
+    mode: str
+    beneficiary: str
+    account: str | None
+    settlement_ref: str | None
+    amount: int
+    block_number: int
+    tx_hash: str
+    proof: list[str] | None = None
+    leaf: str | None = None
+
+
+class MerkleRoot(Model):
+    batch_id: int
+    merkle_root: Hash32
+
+
+# --- the portal's memoised views ---------------------------------------------------------------
+
+
+def budgets_of(portal: Portal) -> list[fund_views.BudgetRow]:
+    return portal.memo("funds.budgets", lambda: fund_views.budget_list(portal.engine))
+
+
+def programs_of(portal: Portal) -> list[fund_views.ProgramRow]:
+    return portal.memo("funds.programs", lambda: fund_views.program_list(portal.engine))
+
+
+def budget_of(portal: Portal, budget_id: int) -> fund_views.BudgetRow:
+    for budget in budgets_of(portal):
+        if budget.budget_id == budget_id:
+            return budget
+    raise NotFound(f"no budget {budget_id} in the index")
+
+
+def program_of(portal: Portal, program_id: int) -> fund_views.ProgramRow:
+    for program in programs_of(portal):
+        if program.program_id == program_id:
+            return program
+    raise NotFound(f"no program {program_id} in the index")
+
+
+def program_trace(portal: Portal, program_id: int) -> dict[str, Any]:
+    program_of(portal, program_id)
+    return portal.detail("funds.program_trace", program_id, lambda: tracer.trace_program(portal.engine, program_id, portal.suite).to_json())
+
+
+_tree_lock = threading.Lock()  # one thread builds a batch's tree; the others then find it cached
+
+
+def payouts_with_proofs(portal: Portal, commitment: str) -> list[fund_views.PayoutRow]:
+    def tree(batch_id: int) -> Any:
+        with _tree_lock:
+            return portal.detail("funds.tree", batch_id, lambda: fund_views.batch_tree(portal.engine, batch_id))
+
+    return portal.detail("funds.payouts", commitment.lower(), lambda: fund_views.payouts_of(portal.engine, commitment, tree))
+
+
+def _traced(compute: Callable[[], T]) -> T:
+    try:
+        return compute()
+    except tracer.NotFound as exc:
+        raise NotFound(str(exc)) from None
+
+
+# --- endpoints ---------------------------------------------------------------------------------
+
+
+@list_route(router, "/budgets", Budget, name="budgets", summary="Budgets (预算), with their lines and approvals")
+def budgets(paging: Paging = Depends(), portal: Portal = PortalDep) -> dict[str, Any]:
+    return paging.page(list(reversed(budgets_of(portal))))
+
+
+@router.get("/budgets/{budget_id}", response_model=Budget, summary="A budget: lines and approvals")
+def budget(budget_id: int = Id(), portal: Portal = PortalDep) -> Any:
+    return budget_of(portal, budget_id)
+
+
+@list_route(router, "/programs", Program, name="programs", summary="Programs (资金项目), with funding and payouts so far")
+def programs(
+    budget_id: int | None = Query(None, ge=1, le=2**63 - 1), paging: Paging = Depends(), portal: Portal = PortalDep
+) -> dict[str, Any]:
+    return paging.page([p for p in reversed(programs_of(portal)) if budget_id is None or p.budget_id == budget_id])
+
+
+@router.get("/programs/{program_id}", response_model=ProgramDetail, summary="A program: its on-chain figures and flows by period")
+def program(program_id: int = Id(), portal: Portal = PortalDep) -> Any:
+    return {"program": program_of(portal, program_id), "trace": _traced(lambda: program_trace(portal, program_id))}
+
+
+@list_route(router, "/batches", Batch, name="batches", summary="Payout batches, newest first")
+def batch_list(
+    program_id: int | None = Query(None, ge=1, le=2**63 - 1), paging: Paging = Depends(), portal: Portal = PortalDep
+) -> dict[str, Any]:
+    rows = fund_views.batch_list(portal.engine, program_id, paging.limit + 1, paging.offset)
+    return paging.page(rows[: paging.limit], sliced=True, has_more=len(rows) > paging.limit)
+
+
+@router.get("/batches/{batch_id}/merkle-root", response_model=MerkleRoot, summary="The Merkle root recorded on chain for a bank-settled batch")
+def merkle_root(batch_id: int = Id(), portal: Portal = PortalDep) -> Any:
+    root = portal.detail("funds.root", batch_id, lambda: fund_views.merkle_root(portal.suite, batch_id))
+    return {"batch_id": batch_id, "merkle_root": root}
+
+
+@list_route(router, "/payouts", Payout, name="payouts",
+            summary="A beneficiary commitment's payouts (bank-settled ones with their Merkle proof)")  # fmt: skip
+def payout_list(
+    commitment: str = Query(pattern=r"^0x[0-9a-fA-F]{64}$", description="the beneficiary's identity commitment (0x + 64 hex)"),
+    paging: Paging = Depends(),
+    portal: Portal = PortalDep,
+) -> dict[str, Any]:
+    return paging.page(payouts_with_proofs(portal, commitment))
+
+
+@router.get("/trace/payout/{batch_id}/{commitment}", summary="Trace a payout: batch → program → budget line → budget, with approvals")
+def trace_payout(batch_id: int = Id(), commitment: str = CommitmentPath(), portal: Portal = PortalDep) -> dict[str, Any]:
+    return _traced(lambda: tracer.trace_payout(portal.engine, batch_id, commitment).to_json())
+
+
+@router.get("/trace/program/{program_id}", summary="Trace a program: totals and flows by period, with on-chain figures")
+def trace_program(program_id: int = Id(), portal: Portal = PortalDep) -> dict[str, Any]:
+    return _traced(lambda: program_trace(portal, program_id))
+
+
+@router.get("/trace/beneficiary/{commitment}", summary="Trace a beneficiary commitment: every payment and refund")
+def trace_beneficiary(commitment: str = CommitmentPath(), portal: Portal = PortalDep) -> dict[str, Any]:
+    return tracer.trace_beneficiary(portal.engine, commitment).to_json()
+
+
+# --- portal set-up -----------------------------------------------------------------------------
+
+
+def _search_funds(portal: Portal, query: str) -> list[SearchHit]:
+    text = query.strip().lower()
+    for prefix, kind, find, path in (("program", "program", programs_of, "/program/"), ("budget", "budget", budgets_of, "/budget/")):
+        if text.startswith(prefix) and text[len(prefix):].strip().lstrip("#").isdigit():
+            number = int(text[len(prefix):].strip().lstrip("#"))
+            ids = {getattr(r, f"{kind}_id") for r in find(portal)}
+            if number in ids:
+                return [SearchHit(kind, str(number), f"{kind} {number}", f"{path}{number}")]
+    return []
+
+
+def setup(portal: Portal) -> None:
+    portal.money_disbursed = lambda p: p.memo("funds.money_disbursed", lambda: fund_views.money_disbursed(p.engine))
+    portal.payouts_lookup_url = "/api/payouts?commitment={commitment}"
+    portal.verify_scripts = [*portal.verify_scripts, "/static/funds-verify.js"]
+    portal.search_resolvers = [*portal.search_resolvers, _search_funds]
+

@@ -1,0 +1,270 @@
+"""Read views of the fiscal funds for the REST API and the explorer: budgets, programs, batches,
+a commitment's payouts with their Merkle proofs, and the budget → lines → programs → batches flows.
+
+Everything comes from the index (events and the fund-flow projection, govchain.indexer.funds); only
+`merkle_root` reads the chain. A bank-settled batch's tree is rebuilt from its indexed records, in
+order, with `govchain.domain.payout_leaf`, exactly as `DisbursementClient.bank_tree` builds it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from govchain.connection import Suite
+from govchain.domain import MerkleTree, payout_leaf
+from govchain.indexer.funds import batches, executions, payouts, refunds
+from govchain.views import _all, bytes_text
+
+
+def _b32(text: str) -> bytes:
+    return bytes.fromhex(text[2:])
+
+
+# --- budgets -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineRow:
+    line_id: int
+    budget_id: int
+    code: str
+    name: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    budget_id: int
+    fiscal_year: int
+    total: int
+    proposer: str
+    document_hash: str
+    proposed_at: int
+    status: str  # PROPOSED, APPROVED or WITHDRAWN
+    approved_at: int | None
+    approvals: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[LineRow] = field(default_factory=list)
+
+
+def budget_list(engine: Engine) -> list[BudgetRow]:
+    """Every budget, oldest first, with its lines and approvals."""
+    names = ["BudgetProposed", "BudgetLineAdded", "BudgetApprovalRecorded", "BudgetApproved", "BudgetWithdrawn"]
+    out: dict[int, dict[str, Any]] = {}
+    for e in _all(engine, "BudgetRegistry", names):
+        a = e.args
+        if e.event == "BudgetProposed":
+            out[a["budgetId"]] = {
+                "budget_id": a["budgetId"], "fiscal_year": a["fiscalYear"], "total": a["total"], "proposer": a["proposer"],
+                "document_hash": a["documentHash"], "proposed_at": e.timestamp, "status": "PROPOSED", "approved_at": None,
+                "approvals": [], "lines": [],
+            }  # fmt: skip
+            continue
+        budget = out.get(a["budgetId"])
+        if budget is None:
+            continue
+        if e.event == "BudgetLineAdded":
+            budget["lines"].append(LineRow(a["lineId"], a["budgetId"], bytes_text(a["code"]), a["name"], a["amount"]))
+        elif e.event == "BudgetApprovalRecorded":
+            budget["approvals"].append({"approver": a.get("approver"), "department": bytes_text(a.get("department") or ""),
+                                        "timestamp": e.timestamp, "tx_hash": e.tx_hash})  # fmt: skip
+        elif e.event == "BudgetApproved":
+            budget["status"], budget["approved_at"] = "APPROVED", e.timestamp
+        elif e.event == "BudgetWithdrawn":
+            budget["status"] = "WITHDRAWN"
+    return [BudgetRow(**b) for b in out.values()]
+
+
+# --- programs ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgramRow:
+    program_id: int
+    name: str
+    department: str
+    line_id: int
+    budget_id: int
+    created_at: int
+    funded: int  # fen, sum of ProgramFunded
+    disbursed: int  # fen, sum of executed batches
+    refunded: int  # fen
+    payouts: int
+    batches: int
+
+
+def program_list(engine: Engine) -> list[ProgramRow]:
+    """Every program, oldest first, with its funding and what it has paid out (from the index)."""
+    funded: dict[int, int] = {}
+    for e in _all(engine, "Disbursements", ["ProgramFunded"]):
+        funded[e.args["programId"]] = funded.get(e.args["programId"], 0) + int(e.args["amount"])
+    with engine.connect() as conn:
+        paid = {
+            r[0]: (int(r[1] or 0), int(r[2] or 0), int(r[3]))
+            for r in conn.execute(
+                select(executions.c.program_id, func.sum(executions.c.total), func.sum(executions.c.count), func.count()).group_by(
+                    executions.c.program_id
+                )
+            )
+        }
+        back = dict(conn.execute(select(refunds.c.program_id, func.sum(refunds.c.amount)).group_by(refunds.c.program_id)).all())
+    rows = []
+    for e in _all(engine, "ProgramRegistry", ["ProgramCreated"]):
+        a = e.args
+        pid = a["programId"]
+        total, count, n = paid.get(pid, (0, 0, 0))
+        rows.append(ProgramRow(pid, a["name"], bytes_text(a["department"]), a["lineId"], a["budgetId"], e.timestamp,
+                               funded.get(pid, 0), total, int(back.get(pid) or 0), count, n))  # fmt: skip
+    return rows
+
+
+# --- batches -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    batch_id: int
+    program_id: int
+    period: int
+    mode: str
+    proposer: str
+    proposed_block: int
+    executed: bool
+    total: int | None
+    count: int | None
+    tx_hash: str | None
+
+
+def batch_list(engine: Engine, program_id: int | None = None, limit: int = 50, offset: int = 0) -> list[BatchRow]:
+    """Batches, newest first (optionally of one program), with their execution."""
+    query = select(batches, executions.c.total, executions.c.count, executions.c.tx_hash).outerjoin(
+        executions, executions.c.batch_id == batches.c.batch_id
+    )
+    if program_id is not None:
+        query = query.where(batches.c.program_id == program_id)
+    query = query.order_by(batches.c.batch_id.desc()).limit(limit).offset(offset)
+    with engine.connect() as conn:
+        return [
+            BatchRow(r.batch_id, r.program_id, r.period, r.mode, r.proposer, r.block_number, r.tx_hash is not None, r.total, r.count, r.tx_hash)
+            for r in conn.execute(query)
+        ]
+
+
+def batch_flows(engine: Engine, program_ids: list[int]) -> dict[int, list[tuple[int, int, int]]]:
+    """program -> [(period, total disbursed, batches)] of executed batches (aggregated by period)."""
+    if not program_ids:
+        return {}
+    query = (
+        select(executions.c.program_id, executions.c.period, func.sum(executions.c.total), func.count())
+        .where(executions.c.program_id.in_(program_ids))
+        .group_by(executions.c.program_id, executions.c.period)
+        .order_by(executions.c.program_id, executions.c.period)
+    )
+    out: dict[int, list[tuple[int, int, int]]] = {}
+    with engine.connect() as conn:
+        for pid, period, total, n in conn.execute(query):
+            out.setdefault(pid, []).append((int(period), int(total or 0), int(n)))
+    return out
+
+
+def money_disbursed(engine: Engine) -> int:
+    """Fen paid out by executed batches, less refunds."""
+    with engine.connect() as conn:
+        paid = conn.execute(select(func.coalesce(func.sum(executions.c.total), 0))).scalar_one()
+        back = conn.execute(select(func.coalesce(func.sum(refunds.c.amount), 0))).scalar_one()
+    return int(paid) - int(back)
+
+
+# --- payouts -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PayoutRow:
+    batch_id: int
+    position: int
+    program_id: int
+    period: int
+    mode: str
+    beneficiary: str
+    account: str | None
+    settlement_ref: str | None
+    amount: int
+    block_number: int
+    tx_hash: str
+    proof: list[str] | None = None  # bank-settled: the Merkle proof of its leaf in the batch's tree
+    leaf: str | None = None
+
+
+def batch_tree(engine: Engine, batch_id: int) -> MerkleTree | None:
+    """The Merkle tree of bank-settled batch `batch_id`, rebuilt from its indexed records in order."""
+    query = select(payouts.c.beneficiary, payouts.c.amount, payouts.c.settlement_ref).where(
+        payouts.c.batch_id == batch_id, payouts.c.mode == "bank"
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query.order_by(payouts.c.position)).all()
+    if not rows:
+        return None
+    return MerkleTree.build([payout_leaf(batch_id, _b32(b), int(a), _b32(r)) for b, a, r in rows])
+
+
+def payouts_of(engine: Engine, commitment: str, trees: Any = None) -> list[PayoutRow]:
+    """Every payout to beneficiary `commitment` (0x hex), oldest first; bank-settled ones with their
+    Merkle proof. `trees(batch_id)` may supply cached trees (default: rebuilt)."""
+    commitment = commitment.lower()
+    query = select(payouts).where(payouts.c.beneficiary == commitment).order_by(payouts.c.block_number, payouts.c.position)
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    out = []
+    for r in rows:
+        proof = leaf = None
+        if r.mode == "bank" and r.settlement_ref:
+            tree = trees(r.batch_id) if trees else batch_tree(engine, r.batch_id)
+            if tree is not None:
+                proof = ["0x" + p.hex() for p in tree.proof(r.position)]
+                leaf = "0x" + tree.leaves[r.position].hex()
+        out.append(PayoutRow(r.batch_id, r.position, r.program_id, r.period, r.mode, r.beneficiary, r.account, r.settlement_ref,
+                             int(r.amount), r.block_number, r.tx_hash, proof, leaf))  # fmt: skip
+    return out
+
+
+def merkle_root(suite: Suite, batch_id: int) -> str:
+    """The Merkle root recorded on chain for bank-settled batch `batch_id` (zero if none)."""
+    return "0x" + bytes(suite.contract("Disbursements").functions.merkleRoot(batch_id).call()).hex()
+
+
+# --- flows ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flow:
+    source: str
+    target: str
+    value: int  # fen
+
+
+@dataclass(frozen=True)
+class FlowGraph:
+    nodes: list[dict[str, Any]]  # {"id", "label", "column"}: 0 budget, 1 lines, 2 programs, 3 batches by period
+    links: list[Flow]
+
+
+def budget_flows(budget: BudgetRow, programs: list[ProgramRow], by_period: dict[int, list[tuple[int, int, int]]]) -> FlowGraph:
+    """Budget → lines (allocated) → programs (funded) → executed batches aggregated by period."""
+    nodes: list[dict[str, Any]] = [{"id": f"b{budget.budget_id}", "label": f"{budget.fiscal_year} #{budget.budget_id}", "column": 0}]
+    links: list[Flow] = []
+    for line in budget.lines:
+        nodes.append({"id": f"l{line.line_id}", "label": line.name or line.code, "column": 1})
+        links.append(Flow(f"b{budget.budget_id}", f"l{line.line_id}", line.amount))
+    lines = {line.line_id for line in budget.lines}
+    for p in programs:
+        if p.line_id not in lines:
+            continue
+        nodes.append({"id": f"p{p.program_id}", "label": p.name, "column": 2})
+        links.append(Flow(f"l{p.line_id}", f"p{p.program_id}", p.funded or p.disbursed))
+        for period, total, n in by_period.get(p.program_id, []):
+            node = f"p{p.program_id}t{period}"
+            nodes.append({"id": node, "label": f"{p.name} · P{period} ×{n}", "column": 3})
+            links.append(Flow(f"p{p.program_id}", node, total))
+    return FlowGraph(nodes, [link for link in links if link.value > 0])

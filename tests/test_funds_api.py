@@ -1,0 +1,143 @@
+"""The fiscal-funds API (budgets, programs, batches, payouts with Merkle proofs, traces) against a real
+Anvil, the deployed suite and the indexer; every figure is compared with the chain."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from govchain.api import create_app
+from govchain.clients import DisbursementClient
+from govchain.domain import payout_leaf, verify_merkle_proof
+from web_support import CITIZEN, make_portal, seed_funds
+
+@pytest.fixture(scope="module")
+def funds(suite_deployment, w3, artifacts):
+    return seed_funds(w3, artifacts, suite_deployment.path)
+
+
+@pytest.fixture(scope="module")
+def portal(funds, suite_deployment, w3, tmp_path_factory):
+    return make_portal(w3, suite_deployment.path, tmp_path_factory.mktemp("funds-api") / "index.db")
+
+
+@pytest.fixture(scope="module")
+def client(portal):
+    return TestClient(create_app(portal=portal), raise_server_exceptions=False)
+
+
+@pytest.fixture(autouse=True)
+def synced(portal):
+    portal.resync_nonces()
+    portal.sync()
+
+
+def get(client, path, expect=200, **params):
+    response = client.get(path, params=params)
+    assert response.status_code == expect, (path, response.status_code, response.text[:500])
+    return response.json() if response.headers["content-type"].startswith("application/json") else response
+
+
+def test_budgets_with_lines_and_approvals(client, funds):
+    [budget] = get(client, "/api/budgets")["items"]
+    assert budget["budget_id"] == funds["budget"] and budget["status"] == "APPROVED" and budget["fiscal_year"] == 2026
+    assert [(l["line_id"], l["code"], l["amount"]) for l in budget["lines"]] == [
+        (funds["lines"][0], "PENSION", 10_000_000), (funds["lines"][1], "SUBSIDY", 5_000_000)
+    ]  # fmt: skip
+    assert len(budget["approvals"]) == 3
+    assert get(client, f"/api/budgets/{funds['budget']}") == budget
+    csv_text = get(client, "/api/budgets", format="csv").content.decode()
+    assert "养老金" in csv_text and "budget_id" in csv_text
+
+
+def test_programs_match_the_chain(client, funds):
+    ledger = funds["suite"].contract("Disbursements").functions
+    listed = {p["program_id"]: p for p in get(client, "/api/programs")["items"]}
+    assert set(listed) == {funds["pension"], funds["subsidy"]}
+    for pid, row in listed.items():
+        line_id, disbursed, _reserved, refunded, _allocation, _dept = ledger.programAccount(pid).call()
+        assert (row["line_id"], row["disbursed"], row["refunded"]) == (line_id, disbursed, refunded)
+    assert listed[funds["pension"]]["payouts"] == 3 and listed[funds["subsidy"]]["payouts"] == 5
+    detail = get(client, f"/api/programs/{funds['pension']}")
+    assert detail["trace"]["by_period"] == [{"period": 0, "disbursed": 300_000, "payouts": 3, "batches": 1, "refunded": 0}]
+    assert detail["trace"]["on_chain"]["program"]["disbursed"] == 300_000
+    assert get(client, "/api/programs", budget_id=funds["budget"])["count"] == 2
+    assert get(client, "/api/programs/export.csv").text.count("\n") == 3
+
+
+def test_batches_and_merkle_root(client, funds):
+    rows = get(client, "/api/batches")["items"]
+    assert [r["batch_id"] for r in rows] == [funds["bank"].batch_id, funds["wallet"].batch_id]
+    assert all(r["executed"] for r in rows)
+    assert get(client, "/api/batches", program_id=funds["subsidy"])["items"][0]["mode"] == "bank"
+    root = get(client, f"/api/batches/{funds['bank'].batch_id}/merkle-root")["merkle_root"]
+    assert root == "0x" + funds["tree"].root.hex()
+
+
+def test_payouts_carry_proofs_the_chain_accepts(client, funds):
+    bank_id = funds["bank"].batch_id
+    [payout] = get(client, "/api/payouts", commitment="0x" + CITIZEN.hex())["items"]
+    assert payout["mode"] == "bank" and payout["batch_id"] == bank_id and payout["amount"] == 50_004
+    ref = funds["refs"][CITIZEN]
+    assert payout["settlement_ref"] == "0x" + ref.hex()
+    proof = [bytes.fromhex(p[2:]) for p in payout["proof"]]
+    assert payout["leaf"] == "0x" + payout_leaf(bank_id, CITIZEN, 50_004, ref).hex()
+    assert verify_merkle_proof(proof, funds["tree"].root, payout_leaf(bank_id, CITIZEN, 50_004, ref))
+    assert DisbursementClient(funds["suite"]).verify_bank_payout(bank_id, CITIZEN, 50_004, ref, proof)
+    wallet_person = funds["commitments"][1]
+    [wallet] = get(client, "/api/payouts", commitment="0x" + wallet_person.hex())["items"]
+    assert wallet["mode"] == "wallet" and wallet["proof"] is None and wallet["amount"] == 100_000
+    assert get(client, "/api/payouts", commitment="0x" + funds["commitments"][0].hex())["items"] == []  # refused
+
+
+def test_traces(client, funds):
+    bank_id = funds["bank"].batch_id
+    trace = get(client, f"/api/trace/payout/{bank_id}/0x{CITIZEN.hex()}")
+    assert trace["budget"]["budget_id"] == funds["budget"] and trace["program"]["program_id"] == funds["subsidy"]
+    assert get(client, f"/api/trace/program/{funds['subsidy']}")["payouts"] == 5
+    assert get(client, f"/api/trace/beneficiary/0x{CITIZEN.hex()}")["received"] == 50_004
+
+
+def test_home_page_money_disbursed(client):
+    assert get(client, "/api/stats")["money_disbursed_fen"] == 300_000 + sum(50_000 + i for i in range(5))
+
+
+@pytest.mark.parametrize(
+    "path, status, words",
+    [
+        ("/api/payouts?commitment=0x12", 422, "commitment"),
+        ("/api/payouts", 422, "commitment"),
+        ("/api/budgets/0", 422, "budget_id"),
+        ("/api/budgets/abc", 422, "budget_id"),
+        ("/api/budgets/999", 404, "no budget 999"),
+        ("/api/programs/999", 404, "no program 999"),
+        ("/api/batches?program_id=-1", 422, "program_id"),
+        ("/api/batches/99999999999999999999/merkle-root", 422, "batch_id"),
+        ("/api/trace/payout/1/0xzz", 422, "commitment"),
+        ("/api/trace/payout/999/0x" + "11" * 32, 404, "no payout"),
+        ("/api/trace/program/999", 404, "no program 999"),
+    ],
+)
+def test_malformed_requests_get_a_clear_4xx(client, path, status, words):
+    response = client.get(path)
+    assert response.status_code == status, response.text
+    assert words in response.json()["message"]
+
+
+def test_payout_leaf_is_abi_encode_double_hashed(funds):
+    """payout_leaf writes abi.encode out by hand (speed): it must equal eth_abi's encoding, and the chain."""
+    import os
+
+    from govchain.domain import merkle_leaf
+
+    for batch_id, amount in [(0, 0), (1, 1), (2**256 - 1, 2**64 - 1), (funds["bank"].batch_id, 50_004)]:
+        who, ref = os.urandom(32), os.urandom(32)
+        expected = merkle_leaf(["uint256", "bytes32", "uint64", "bytes32"], [batch_id, who, amount, ref])
+        assert payout_leaf(batch_id, who, amount, ref) == expected
+
+
+def test_search_finds_programs_and_budgets(client, funds):
+    hits = get(client, "/api/search", q=f"program {funds['subsidy']}")["hits"]
+    assert [(h["kind"], h["path"]) for h in hits] == [("program", f"/program/{funds['subsidy']}")]
+    assert get(client, "/api/search", q=f"budget #{funds['budget']}")["hits"][0]["path"] == f"/budget/{funds['budget']}"
+    assert get(client, "/api/search", q="program 999")["hits"] == []

@@ -1,0 +1,131 @@
+"""The fiscal-funds pages in a real headless browser (Debian's Chromium via Playwright) served by
+uvicorn: a program's fund-flow Sankey, and "verify my payment" checking a bank-settled payout's
+Merkle proof against the on-chain root, with the ID-card number in no request the page sends."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import threading
+import time
+
+import pytest
+import uvicorn
+from playwright.sync_api import sync_playwright
+
+from govchain.api import create_app
+from govchain.paths import PROJECT_ROOT
+from web_support import CITIZEN, ID_NUMBER, SALT, make_portal, seed_funds
+
+CHROMIUM = os.environ.get("GOVCHAIN_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+SCREENSHOTS = PROJECT_ROOT / "reports" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def funds(suite_deployment, w3, artifacts):
+    return seed_funds(w3, artifacts, suite_deployment.path)
+
+
+@pytest.fixture(scope="module")
+def portal(funds, suite_deployment, w3, tmp_path_factory):
+    return make_portal(w3, suite_deployment.path, tmp_path_factory.mktemp("funds-browser") / "index.db")
+
+
+@pytest.fixture(scope="module")
+def base_url(portal):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(portal=portal), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, portal):
+    portal.sync()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.sent = []
+    context.on("request", lambda request: page.sent.append(request))
+    yield page
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_program_page_draws_the_fund_flow_sankey(page, base_url, funds):
+    page.goto(base_url + "/")
+    page.click("nav a[href='/funds']")
+    page.wait_for_url("**/funds")
+    assert page.locator("#program-list tbody tr").count() == 2
+    shot(page, "funds")
+    page.click(f"#budget-list a[href='/budget/{funds['budget']}']")
+    page.wait_for_selector("svg#sankey")
+    # budget → 2 lines → 2 programs → 2 executed periods: 6 bands, 7 nodes
+    assert page.locator("svg#sankey path.link").count() == 6
+    assert page.locator("svg#sankey rect.node").count() == 7
+    assert page.locator("#approval-list tbody tr").count() == 3
+    shot(page, "budget")
+    page.click(f"#program-list a[href='/program/{funds['subsidy']}']")
+    page.wait_for_selector("svg#sankey")
+    values = page.eval_on_selector_all("svg#sankey path.link", "ps => ps.map(p => [p.dataset.source, p.dataset.target, +p.dataset.value])")
+    assert [f"p{funds['subsidy']}", f"p{funds['subsidy']}t0", sum(50_000 + i for i in range(5))] in values
+    assert page.locator("#batch-list tbody tr").count() == 1
+    assert page.inner_text("#program-disbursed") == "¥2,500.10"
+    shot(page, "program")
+
+
+def test_verify_my_payment_checks_the_proof_against_the_chain(page, base_url, funds):
+    page.goto(base_url + "/verify")
+    page.fill("#id-number", ID_NUMBER)
+    page.fill("#salt", "0x" + SALT.hex())
+    page.click("#verify-button")
+    page.wait_for_selector("#payout-list tr[data-verified]")
+    row = page.locator("#payout-list tbody tr").first
+    assert row.get_attribute("data-verified") == "true" and row.get_attribute("data-batch") == str(funds["bank"].batch_id)
+    assert "已核验" in row.inner_text()
+    shot(page, "verify-my-payment-verified")
+
+    # a tampered proof (as a lying server would send) is not verified: the browser checks the chain's root
+    page.route("**/api/payouts?*", lambda route: route.fulfill(
+        status=200, content_type="application/json", body=_tampered(route.fetch().json())
+    ))  # fmt: skip
+    page.click("#verify-button")
+    page.wait_for_selector("#payout-list tr[data-verified='false']")
+    assert "未通过" in page.inner_text("#payout-list")
+
+    leaks = [ID_NUMBER, ID_NUMBER.lower(), ID_NUMBER[:17]]
+    for request in page.sent:
+        sent = " ".join([request.url, request.post_data or "", *request.headers.values()])
+        assert not any(leak in sent for leak in leaks), f"the ID-card number left the browser: {request.method} {request.url}"
+    commitment = "0x" + CITIZEN.hex()
+    assert any(commitment in r.url for r in page.sent)
+    assert any(r.url.endswith(f"/api/batches/{funds['bank'].batch_id}/merkle-root") for r in page.sent)
+
+
+def _tampered(page_json):
+    for item in page_json["items"]:
+        if item["proof"]:
+            item["amount"] += 1  # claims one fen more than was paid
+    return json.dumps(page_json)
