@@ -27,6 +27,7 @@ TRANSIENT = (requests.ConnectionError, requests.Timeout, ConnectionError, Timeou
 DEFAULT_BATCH = 200  # transactions per JSON-RPC batch
 MAX_IN_FLIGHT = 600  # unconfirmed transactions at most: Anvil's automine misses bursts beyond ~1,000
 MAX_BATCH_BYTES = 1_000_000  # and at most this much raw transaction data per batch (nodes cap request size)
+REBROADCAST_AFTER_S = 10.0  # and re-broadcast every unconfirmed transaction after this long
 LOST_CHECK_AFTER_S = 2.0  # without a new receipt for this long, check whether the node lost transactions
 DEV_NUDGE_AFTER_S = 1.0  # on a local dev chain, mine a block after this long without a new receipt
 TX_GAS_CAP = 16_777_216  # per-transaction gas cap of current Ethereum rules (EIP-7825)
@@ -219,14 +220,14 @@ class TransactionSender:
     def _send_raw_batch(self, signed: Sequence[Any], hashes: Sequence[str]) -> None:
         self._send_raws(["0x" + bytes(s.raw_transaction).hex() for s in signed], hashes)
 
-    def _send_raws(self, raws: Sequence[str], hashes: Sequence[str]) -> None:
+    def _send_raws(self, raws: Sequence[str], hashes: Sequence[str], tolerate_known: bool = False) -> None:
         requests_ = [("eth_sendRawTransaction", [raw]) for raw in raws]
         responses = self._retry(lambda: self.w3.provider.make_batch_request(requests_))
         if not isinstance(responses, list):  # the node refused the whole batch
             raise TransactionError(f"the node refused the batch: {responses.get('error')}")
         for response, tx_hash in zip(responses, hashes):
             error = response.get("error")
-            if error and not self._already_known(error, tx_hash):
+            if error and not tolerate_known and not self._already_known(error, tx_hash):
                 raise TransactionError(f"transaction {tx_hash} was refused: {error.get('message', error)}", tx_hash)
 
     def _already_known(self, error: dict[str, Any], tx_hash: str) -> bool:
@@ -254,7 +255,7 @@ class TransactionSender:
         labels = labels or [""] * len(hashes)
         found: dict[str, Receipt] = {}
         deadline = time.monotonic() + self.receipt_timeout
-        stalled_since = nudged_at = lost_checked_at = time.monotonic()
+        stalled_since = nudged_at = lost_checked_at = rebroadcast_at = time.monotonic()
         pause = 0.005
         while len(found) < len(hashes):
             pending = [h for h in hashes if h not in found]
@@ -292,6 +293,12 @@ class TransactionSender:
                     lost_checked_at = now
                     for lost in self._resend_lost(list(raws or {}) or hashes, raws or {}):
                         found.pop(lost, None)
+                if raws and now - stalled_since > REBROADCAST_AFTER_S and now - rebroadcast_at > REBROADCAST_AFTER_S:
+                    # still nothing: broadcast every unconfirmed transaction again, as wallets do; a node
+                    # that has one answers "already known", one that dropped it from its pool takes it back
+                    rebroadcast_at = now
+                    waiting = [h for h in raws if h not in found]
+                    self._send_raws([raws[h] for h in waiting], waiting, tolerate_known=True)
                 if self.chain_id in DEV_CHAIN_IDS and now - nudged_at > DEV_NUDGE_AFTER_S:
                     # Anvil's automine mines when transactions arrive; a pipeline larger than a block
                     # leaves the rest waiting for the next arrival. On a local dev chain, mine one.
