@@ -408,3 +408,21 @@ def test_language_switch_and_error_pages(client):
                          (f"/enterprise/{REGISTERED[:17]}H", 400)]:  # fmt: skip
         response = client.get(path)
         assert response.status_code == status and "<html" in response.text, path
+
+
+def test_cached_responses_follow_the_index(client, portal, w3, artifacts):
+    """Public GETs are served from a cache keyed on the index checkpoint: a new block indexed, a new answer."""
+    from conftest import make_sender
+    from govchain.clients import CreditClient, CreditEntry
+    from govchain.domain import uscc_subject
+
+    first = get(client, f"/api/credit/{REGISTERED}")
+    assert get(client, f"/api/credit/{REGISTERED}") == first  # served again (from the cache)
+    CreditClient(portal.suite, make_sender(w3, artifacts, 6)).append(uscc_subject(REGISTERED), CreditEntry(1, -7, b"\x77" * 32))
+    portal.sync()
+    portal.version(refresh=True)
+    after = get(client, f"/api/credit/{REGISTERED}")
+    assert after["record_count"] == first["record_count"] + 1 and after["score"] == first["score"] - 7
+    english = client.get("/", headers={"Accept-Language": "en"}, cookies={"lang": "en"})
+    chinese = client.get("/", cookies={"lang": "zh"})
+    assert english.text != chinese.text  # the language is part of the key

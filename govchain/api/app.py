@@ -12,6 +12,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
 from govchain import __version__
+from govchain.api.cache import IndexedResponseCache
 from govchain.api.common import install_error_handlers
 from govchain.api.routers import API_ROUTERS, PORTAL_SETUP
 from govchain.config import Config
@@ -65,6 +66,7 @@ def create_app(config: Config | None = None, *, portal: Portal | None = None, sy
         openapi_url="/openapi.json",
     )
     app.state.portal = portal
+    app.add_middleware(IndexedResponseCache, portal=portal)
     for router in API_ROUTERS:
         app.include_router(router)
 
