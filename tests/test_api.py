@@ -21,7 +21,7 @@ from govchain.domain import identity_commitment, uscc_bytes
 from govchain.relay import sign_request
 from govchain.signer import dev_accounts
 from govchain.domain import uscc_check_character
-from web_support import ID_NUMBER, KEYS, OFFICERS, PENDING, REGISTERED, REJECTED, RELAYER, SALT, make_portal, seed
+from web_support import ID_NUMBER, KEYS, OFFICERS, PENDING, REGISTERED, REJECTED, RELAYER, SALT, get, make_portal, seed
 
 
 NEW_USCC = "91370211MA0000001" + uscc_check_character("91370211MA0000001")
@@ -47,12 +47,6 @@ def synced(portal):
     """Each test starts from the module's chain state (brownie reverts it): re-sync the index and nonces."""
     portal.resync_nonces()
     portal.sync()
-
-
-def get(client, path, expect=200, **params):
-    response = client.get(path, params=params)
-    assert response.status_code == expect, (path, response.status_code, response.text[:500])
-    return response.json() if response.headers["content-type"].startswith("application/json") else response
 
 
 def parse_csv(response):

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from govchain.api import create_app
 from govchain.clients import DisbursementClient
 from govchain.domain import payout_leaf, verify_merkle_proof
-from web_support import CITIZEN, make_portal, seed_funds
+from web_support import CITIZEN, get, make_portal, seed_funds
 
 @pytest.fixture(scope="module")
 def funds(suite_deployment, w3, artifacts):
@@ -30,12 +30,6 @@ def client(portal):
 def synced(portal):
     portal.resync_nonces()
     portal.sync()
-
-
-def get(client, path, expect=200, **params):
-    response = client.get(path, params=params)
-    assert response.status_code == expect, (path, response.status_code, response.text[:500])
-    return response.json() if response.headers["content-type"].startswith("application/json") else response
 
 
 def test_budgets_with_lines_and_approvals(client, funds):

@@ -136,3 +136,10 @@ def seed_funds(w3, artifacts, deployment_path):
     _, tree = operator.execute_bank(bank, refs)
     return {"suite": suite, "budget": budget, "lines": lines, "pension": pension, "subsidy": subsidy, "wallet": wallet,
             "bank": bank, "refs": refs, "tree": tree, "commitments": commitments}  # fmt: skip
+
+
+def get(client: Any, path: str, expect: int = 200, **params: Any) -> Any:
+    """GET `path` from a TestClient, assert the status, and return the JSON (or the response)."""
+    response = client.get(path, params=params)
+    assert response.status_code == expect, (path, response.status_code, response.text[:500])
+    return response.json() if response.headers["content-type"].startswith("application/json") else response
