@@ -132,6 +132,16 @@ contract IdentityRegistry is AccessControlEnumerable, IIdentityRegistry {
         return !bound.revoked && bound.level >= minLevel;
     }
 
+    /// @inheritdoc IIdentityRegistry
+    function currentAccounts(bytes32[] calldata identities) external view returns (address[] memory accounts) {
+        uint256 size = identities.length;
+        accounts = new address[](size);
+        for (uint256 i; i < size; ++i) {
+            Binding storage bound = _bindings[identities[i]];
+            if (bound.kind == Kind.Person && !bound.revoked) accounts[i] = bound.account;
+        }
+    }
+
     function _bind(address account, bytes32 identity, Kind kind, uint8 level) private {
         if (identity == bytes32(0)) revert IdentityRegistryZeroIdentity();
         _checkUnbound(account);

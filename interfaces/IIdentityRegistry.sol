@@ -96,4 +96,12 @@ interface IIdentityRegistry {
 
     /// @notice Whether `account` is bound to an unrevoked identity of at least `minLevel`.
     function isVerified(address account, uint8 minLevel) external view returns (bool);
+
+    /// @notice The account each person identity acts through now: zero where the identity is
+    /// unknown, an enterprise, or revoked. The disbursement ledger reads it at execution, so a
+    /// payout never goes to a key lost before a recovery or to a revoked identity (one storage
+    /// read per identity).
+    /// @param identities person identity commitments
+    /// @return accounts the current account of each, or zero
+    function currentAccounts(bytes32[] calldata identities) external view returns (address[] memory accounts);
 }
