@@ -80,7 +80,7 @@ def main() -> None:
     budgets = project.BudgetRegistry.deploy(admin, departments, code("FIN"), 2, 1, tx_admin)
     eligibility = project.EligibilityRegistry.deploy(admin, identity, tx_admin)
     programs = project.ProgramRegistry.deploy(admin, departments, identity, eligibility, budgets, tx_admin)
-    ledger = project.Disbursements.deploy(admin, token, budgets, programs, departments, tx_admin)
+    ledger = project.Disbursements.deploy(admin, token, budgets, programs, departments, identity, tx_admin)
 
     for role in (token.MINTER_ROLE(), token.DISBURSER_ROLE(), token.SETTLER_ROLE()):
         token.grantRole(role, ledger, tx_admin)
@@ -104,7 +104,7 @@ def main() -> None:
     for approver in (fin[1], fin[2], drc):
         budgets.approveBudget(1, {"from": approver})
     now = web3.eth.get_block("latest")["timestamp"]
-    terms = (1, code("HRSS"), now - 12 * INTERVAL, INTERVAL, 24, line_amount, 365 * DAY)
+    terms = (1, code("HRSS"), now - 12 * INTERVAL, INTERVAL, 24, line_amount, 365 * DAY, False)
     programs.createProgram("城乡居民基本养老保险 2026", terms, {"from": fin[0]})
     ledger.fundProgram(1, line_amount, {"from": fin[0]})
 

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
+import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {SlotDerivation} from "@openzeppelin/contracts/utils/SlotDerivation.sol";
@@ -11,17 +12,19 @@ import {IBudgetRegistry} from "@govchain/interfaces/IBudgetRegistry.sol";
 import {IDepartmentRegistry} from "@govchain/interfaces/IDepartmentRegistry.sol";
 import {IDisbursements} from "@govchain/interfaces/IDisbursements.sol";
 import {IFiscalToken} from "@govchain/interfaces/IFiscalToken.sol";
+import {IIdentityRegistry} from "@govchain/interfaces/IIdentityRegistry.sol";
 import {IProgramRegistry} from "@govchain/interfaces/IProgramRegistry.sol";
 import {PayoutWord} from "./libraries/PayoutWord.sol";
 
 /// @title Disbursements
 /// @notice The fiscal ledger: program funds, disbursement batches, payouts and refunds (see IDisbursements).
-/// @dev Gas design. Every per-recipient check happens at proposal, which is not on the hot path:
-/// the (program, period) bitmap keyed by enrollment index reserves 256 beneficiaries per storage
-/// word, and the batch keeps one running hash. Approval writes one slot. Execution reads the batch,
-/// the program's hot slot and the line's slot, checks the re-sent entries against the approved
-/// hash and hands them to FiscalToken.payBatch: per recipient that is one balance update and one
-/// Transfer event, the closed loop being enforced on what holders do later, not on the payout.
+/// @dev Gas design. The eligibility checks happen at proposal: the (program, period) bitmap keyed by
+/// enrollment index reserves 256 beneficiaries per storage word, and the batch keeps one running
+/// hash. Approval writes two slots. Execution reads the batch, the program's hot slot and the
+/// line's slot, checks the re-sent entries against the approved hash, reads each beneficiary's
+/// current account in one call to the e-ID registry (one storage read per recipient) and hands the
+/// paid entries to FiscalToken.payBatch: per recipient that is one balance update and one Transfer
+/// event, the closed loop being enforced on what holders do later, not on the payout.
 contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDisbursements {
     using BitMaps for BitMaps.BitMap;
     using SlotDerivation for bytes32;
@@ -36,15 +39,16 @@ contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDi
     bytes32 public constant APPROVER_ROLE = keccak256("APPROVER_ROLE");
     /// @notice Officers or the payout service of running departments: execute approved batches.
     bytes32 public constant EXECUTOR_ROLE = keccak256("EXECUTOR_ROLE");
+    /// @notice Partner banks' settlement accounts: confirm that a bank-settled payout came back.
+    bytes32 public constant BANK_ROLE = keccak256("BANK_ROLE");
 
     /// @notice Upper bound of the execution gas one wallet payout to an existing holder adds: its
-    /// balance update and Transfer event, 32 calldata bytes and one hash step (measured about 8,250
-    /// with typical calldata, at most about 100 more when no calldata byte is zero;
-    /// benchmarks/bench_gas_funds.py checks the bound).
-    uint256 public constant EXISTING_PAYOUT_GAS = 8_400;
+    /// balance update and Transfer event, the current-account read in the e-ID registry (a cold
+    /// storage read), 64 calldata bytes and two hash steps (benchmarks/bench_gas_funds.py checks the bound).
+    uint256 public constant EXISTING_PAYOUT_GAS = 11_800;
     /// @notice Upper bound of the execution gas one wallet payout to an account without a balance
-    /// adds (a zero-to-non-zero balance write costs 17,100 more; measured about 25,350).
-    uint256 public constant FRESH_PAYOUT_GAS = 25_500;
+    /// adds (a zero-to-non-zero balance write costs 17,100 more).
+    uint256 public constant FRESH_PAYOUT_GAS = 28_900;
     /// @notice Execution gas a wallet batch's payouts may take (their estimate, fixed at proposal from
     /// the recipients' balances): 16,777,216 (the per-transaction gas cap, EIP-7825) less 277,216 for
     /// the 21,000 base cost, the batch's fixed reads and writes (about 40,000) and holders who empty
@@ -52,7 +56,7 @@ contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDi
     uint256 public constant WALLET_GAS_BUDGET = 16_500_000;
     /// @notice Most entries in a wallet batch: all existing holders at WALLET_GAS_BUDGET.
     uint256 public constant MAX_WALLET_BATCH = WALLET_GAS_BUDGET / EXISTING_PAYOUT_GAS;
-    /// @notice Most entries in a bank-settled batch: 96 calldata bytes each at execution keep the
+    /// @notice Most entries in a bank-settled batch: 128 calldata bytes each at execution keep the
     /// transaction under the common 128 KiB transaction-size limit of Ethereum clients.
     uint256 public constant MAX_BANK_BATCH = 1_000;
     /// @notice Seconds an approved batch stays executable after its proposal (14 days); after that
@@ -75,6 +79,7 @@ contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDi
     IBudgetRegistry private immutable _budgets;
     IProgramRegistry private immutable _programs;
     IDepartmentRegistry private immutable _departments;
+    IIdentityRegistry private immutable _identities;
     bytes32 private immutable _financeDepartment;
 
     uint256 private _batchCount;
@@ -86,7 +91,12 @@ contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDi
     mapping(uint256 programId => mapping(uint256 period => uint256 total)) private _periodTotals;
     mapping(uint256 batchId => mapping(address officer => bool approved)) private _financeApproved;
     mapping(uint256 batchId => bytes32 root) private _roots;
-    mapping(uint256 batchId => mapping(bytes32 beneficiary => uint64 amount)) private _refunds;
+    mapping(uint256 batchId => address approver) private _departmentApprovers;
+    mapping(uint256 batchId => mapping(bytes32 beneficiary => PayoutState)) private _payouts;
+    mapping(uint256 batchId => BatchFunds) private _batchFunds;
+    uint256 private _refundCount;
+    mapping(uint256 refundId => BankRefund) private _bankRefunds;
+    bool private _executorSeparation;
 
     /// @dev The part of a batch being added (proposal or extension), in memory.
     struct Part {
@@ -106,21 +116,25 @@ contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDi
     /// @param budgets the BudgetRegistry (its finance department gives full approvals)
     /// @param programs the ProgramRegistry
     /// @param departments the consortium's DepartmentRegistry
+    /// @param identities the e-ID registry (read at execution for each beneficiary's current account)
     constructor(
         address admin,
         IFiscalToken token,
         IBudgetRegistry budgets,
         IProgramRegistry programs,
-        IDepartmentRegistry departments
+        IDepartmentRegistry departments,
+        IIdentityRegistry identities
     ) {
         if (
             admin == address(0) || address(token) == address(0) || address(budgets) == address(0)
                 || address(programs) == address(0) || address(departments) == address(0)
+                || address(identities) == address(0)
         ) revert DisbursementsZeroAddress();
         _token = token;
         _budgets = budgets;
         _programs = programs;
         _departments = departments;
+        _identities = identities;
         _financeDepartment = budgets.financeDepartment();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
@@ -129,11 +143,15 @@ contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDi
 
     /// @inheritdoc IDisbursements
     function fundProgram(uint256 programId, uint256 amount) external onlyRole(TREASURER_ROLE) nonReentrant {
+        if (_departments.activeDepartmentOf(msg.sender) != _financeDepartment) {
+            revert DisbursementsNotFinanceOfficer(msg.sender);
+        }
         ProgramAccount storage account = _accounts[programId];
         if (account.lineId == 0) {
             IProgramRegistry.Program memory terms = _programs.program(programId);
             account.lineId = terms.lineId;
             account.department = terms.department;
+            account.separateExecutor = terms.separateExecutor;
         }
         uint256 lineId = account.lineId;
         IBudgetRegistry.Line memory budgetLine = _budgets.approvedLine(lineId);
@@ -204,6 +222,7 @@ contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDi
         if (department == _accounts[pending.programId].department) {
             if (pending.departmentApproved) revert DisbursementsAlreadyApproved(batchId, msg.sender);
             pending.departmentApproved = true;
+            _departmentApprovers[batchId] = msg.sender;
         } else if (department == _financeDepartment && pending.needsFullApproval) {
             if (_financeApproved[batchId][msg.sender]) revert DisbursementsAlreadyApproved(batchId, msg.sender);
             _financeApproved[batchId][msg.sender] = true;
@@ -220,33 +239,70 @@ contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDi
     // --- execution -------------------------------------------------------------------------------
 
     /// @inheritdoc IDisbursements
-    function executeWalletBatch(uint256 batchId, uint256[] calldata payouts)
+    function executeWalletBatch(uint256 batchId, uint256[] calldata entries)
         external
         onlyRole(EXECUTOR_ROLE)
         nonReentrant
     {
-        _beginExecution(batchId, PayoutMode.Wallet, PayoutWord.chainAll(bytes32(0), payouts));
-        _token.payBatch(payouts);
+        Batch storage approved = _approvedBatch(batchId, PayoutMode.Wallet, PayoutWord.chainAll(bytes32(0), entries));
+        uint256 size = entries.length / 2;
+        bytes32[] memory ids = new bytes32[](size);
+        for (uint256 i; i < size; ++i) {
+            ids[i] = bytes32(entries[2 * i + 1]);
+        }
+        address[] memory current = _identities.currentAccounts(ids);
+
+        uint256[] memory payouts = new uint256[](size);
+        uint256 paid;
+        uint256 withheld;
+        for (uint256 i; i < size; ++i) {
+            uint256 word = entries[2 * i];
+            if (current[i] == PayoutWord.account(word)) payouts[paid++] = word;
+            else withheld += _withhold(batchId, approved, ids[i], word, current[i]);
+        }
+        assembly ("memory-safe") {
+            mstore(payouts, paid) // shorten the array to the paid entries
+        }
+        _bookExecution(batchId, approved, withheld);
+        if (paid != 0) _token.payBatch(payouts);
     }
 
     /// @inheritdoc IDisbursements
-    function executeBankBatch(uint256 batchId, BankRecord[] calldata records, bytes32 root)
+    function executeBankBatch(uint256 batchId, BankRecord[] calldata records)
         external
         onlyRole(EXECUTOR_ROLE)
         nonReentrant
     {
-        if (root == bytes32(0)) revert DisbursementsZeroMerkleRoot(batchId);
-        bytes32 hash = bytes32(0);
         uint256 size = records.length;
+        bytes32 hash = bytes32(0);
+        bytes32[] memory ids = new bytes32[](size);
         for (uint256 i; i < size; ++i) {
             BankRecord calldata record = records[i];
-            if (record.settlementRef == bytes32(0)) revert DisbursementsZeroSettlementRef(batchId, i);
             hash = PayoutWord.chain(hash, PayoutWord.encode(record.index, record.amount, address(0)));
+            hash = PayoutWord.chain(hash, uint256(record.beneficiary));
+            ids[i] = record.beneficiary;
         }
-        uint64 total = _beginExecution(batchId, PayoutMode.Bank, hash);
+        Batch storage approved = _approvedBatch(batchId, PayoutMode.Bank, hash);
+        address[] memory current = _identities.currentAccounts(ids);
+
+        bytes32[] memory leaves = new bytes32[](size);
+        uint256 recorded;
+        uint256 withheld;
+        for (uint256 i; i < size; ++i) {
+            BankRecord calldata record = records[i];
+            if (current[i] == address(0)) {
+                uint256 word = PayoutWord.encode(record.index, record.amount, address(0));
+                withheld += _withhold(batchId, approved, record.beneficiary, word, address(0));
+            } else {
+                if (record.settlementRef == bytes32(0)) revert DisbursementsZeroSettlementRef(batchId, i);
+                leaves[recorded++] = _leaf(batchId, record.beneficiary, record.amount, record.settlementRef);
+            }
+        }
+        bytes32 root = recorded == 0 ? bytes32(0) : _merkleRoot(leaves, recorded);
         _roots[batchId] = root;
+        uint256 burned = _bookExecution(batchId, approved, withheld);
         emit BankPayoutsRecorded(batchId, root, records);
-        _token.settle(total, root);
+        if (burned != 0) _token.settle(burned, root);
     }
 
     // --- cancellation and refunds ----------------------------------------------------------------
@@ -268,7 +324,7 @@ contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDi
         BitMaps.BitMap storage paid = _paid[programId];
         uint256 periodKey = uint256(pending.period) << PERIOD_SHIFT;
         uint256 size = entries.length;
-        for (uint256 i; i < size; ++i) {
+        for (uint256 i; i < size; i += 2) {
             paid.unset(periodKey | PayoutWord.index(entries[i]));
         }
         pending.status = BatchStatus.Cancelled;
@@ -289,11 +345,11 @@ contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDi
         uint256 programId = paidBatch.programId;
         _checkDepartment(programId);
         _checkContent(batchId, paidBatch, PayoutWord.chainAll(bytes32(0), entries));
-        if (position >= entries.length) revert DisbursementsUnknownPayout(batchId, position);
-        uint256 word = entries[position];
-        bytes32 beneficiary = _programs.beneficiaryAt(programId, PayoutWord.index(word));
+        if (position >= entries.length / 2) revert DisbursementsUnknownPayout(batchId, position);
+        uint256 word = entries[2 * position];
+        bytes32 beneficiary = bytes32(entries[2 * position + 1]);
 
-        _recordRefund(batchId, programId, beneficiary, PayoutWord.amount(word), amount, reasonHash);
+        _recordRefund(batchId, paidBatch, beneficiary, PayoutWord.amount(word), amount, reasonHash);
         // `from` is the payee of an approved, executed payout (proved by the batch content hash) who
         // gave this ledger an allowance to return the money; nobody else's funds can be pulled.
         // FiscalToken reverts on failure (OpenZeppelin ERC20), so the returned true needs no check.
@@ -302,19 +358,72 @@ contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDi
     }
 
     /// @inheritdoc IDisbursements
-    function refundBankPayout(uint256 batchId, BankPayout calldata payout, uint256 amount, bytes32 reasonHash)
+    function requestBankRefund(uint256 batchId, BankPayout calldata payout, uint256 amount, bytes32 reasonHash)
         external
         onlyRole(OPERATOR_ROLE)
-        nonReentrant
+        returns (uint256 refundId)
     {
-        _executedBatch(batchId, PayoutMode.Bank);
-        uint256 programId = _batches[batchId].programId;
-        _checkDepartment(programId);
-        if (!_verifyBank(batchId, payout.beneficiary, payout.amount, payout.settlementRef, payout.proof)) {
-            revert DisbursementsInvalidProof(batchId, payout.beneficiary);
+        Batch storage paidBatch = _executedBatch(batchId, PayoutMode.Bank);
+        _checkDepartment(paidBatch.programId);
+        bytes32 beneficiary = payout.beneficiary;
+        if (!_verifyBank(batchId, beneficiary, payout.amount, payout.settlementRef, payout.proof)) {
+            revert DisbursementsInvalidProof(batchId, beneficiary);
         }
-        _recordRefund(batchId, programId, payout.beneficiary, payout.amount, amount, reasonHash);
+        if (amount == 0) revert DisbursementsZeroAmount(beneficiary);
+        PayoutState storage state = _payouts[batchId][beneficiary];
+        uint256 refundable = uint256(payout.amount) - state.refunded - state.pending;
+        if (amount > refundable) revert DisbursementsRefundExceedsPayout(batchId, beneficiary, amount, refundable);
+
+        state.pending += uint64(amount);
+        refundId = ++_refundCount;
+        _bankRefunds[refundId] = BankRefund({
+            batchId: uint64(batchId),
+            amount: uint64(amount),
+            status: RefundStatus.Pending,
+            requester: msg.sender,
+            beneficiary: beneficiary,
+            settlementRef: payout.settlementRef
+        });
+        emit BankRefundRequested(
+            refundId, batchId, beneficiary, uint64(amount), payout.settlementRef, msg.sender, reasonHash
+        );
+    }
+
+    /// @inheritdoc IDisbursements
+    function confirmBankRefund(uint256 refundId) external nonReentrant {
+        BankRefund storage request = _pendingRefund(refundId);
+        uint256 batchId = request.batchId;
+        Batch storage paidBatch = _batches[batchId];
+        if (request.requester == msg.sender || !_mayConfirm(paidBatch.programId)) {
+            revert DisbursementsRefundConfirmerNotAllowed(refundId, msg.sender);
+        }
+        uint64 amount = request.amount;
+        bytes32 beneficiary = request.beneficiary;
+        request.status = RefundStatus.Confirmed;
+        _payouts[batchId][beneficiary].pending -= amount;
+        emit BankRefundConfirmed(refundId, msg.sender);
+        // the amount was checked against the payout (proved by its Merkle proof) when requested
+        _recordRefund(batchId, paidBatch, beneficiary, type(uint64).max, amount, bytes32(refundId));
         _token.mint(address(this), amount);
+    }
+
+    /// @inheritdoc IDisbursements
+    function cancelBankRefund(uint256 refundId, bytes32 reasonHash) external {
+        BankRefund storage request = _pendingRefund(refundId);
+        if (request.requester != msg.sender && !_mayConfirm(_batches[request.batchId].programId)) {
+            revert DisbursementsRefundConfirmerNotAllowed(refundId, msg.sender);
+        }
+        request.status = RefundStatus.Cancelled;
+        _payouts[request.batchId][request.beneficiary].pending -= request.amount;
+        emit BankRefundCancelled(refundId, msg.sender, reasonHash);
+    }
+
+    // --- governance ------------------------------------------------------------------------------
+
+    /// @inheritdoc IDisbursements
+    function setExecutorSeparation(bool required) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _executorSeparation = required;
+        emit ExecutorSeparationSet(required);
     }
 
     // --- views -----------------------------------------------------------------------------------
@@ -378,7 +487,37 @@ contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDi
 
     /// @inheritdoc IDisbursements
     function refunded(uint256 batchId, bytes32 beneficiary) external view returns (uint256) {
-        return _refunds[batchId][beneficiary];
+        return _payouts[batchId][beneficiary].refunded;
+    }
+
+    /// @inheritdoc IDisbursements
+    function payoutState(uint256 batchId, bytes32 beneficiary) external view returns (PayoutState memory) {
+        return _payouts[batchId][beneficiary];
+    }
+
+    /// @inheritdoc IDisbursements
+    function batchFunds(uint256 batchId) external view returns (BatchFunds memory) {
+        return _batchFunds[batchId];
+    }
+
+    /// @inheritdoc IDisbursements
+    function bankRefund(uint256 refundId) external view returns (BankRefund memory) {
+        return _bankRefunds[refundId];
+    }
+
+    /// @inheritdoc IDisbursements
+    function bankRefundCount() external view returns (uint256) {
+        return _refundCount;
+    }
+
+    /// @inheritdoc IDisbursements
+    function departmentApprover(uint256 batchId) external view returns (address) {
+        return _departmentApprovers[batchId];
+    }
+
+    /// @inheritdoc IDisbursements
+    function executorSeparation() external view returns (bool) {
+        return _executorSeparation;
     }
 
     /// @inheritdoc IDisbursements
@@ -404,15 +543,20 @@ contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDi
         Part memory part = _startPart(batchId, open);
         // reverts with ProgramRegistryNotEnrolled for an unknown beneficiary
         IProgramRegistry.Resolution[] memory resolved = _programs.resolve(part.programId, _beneficiaries(requests));
-        uint256[] memory entries = new uint256[](size);
+        uint256[] memory entries = new uint256[](2 * size);
         for (uint256 i; i < size; ++i) {
             uint256 word = _checkEntry(part, requests[i], resolved[i]);
-            if (word != 0) entries[part.accepted++] = word; // 0: refused, reported
+            if (word != 0) {
+                // 0: refused, reported
+                uint256 at = 2 * part.accepted++;
+                entries[at] = word;
+                entries[at + 1] = uint256(requests[i].beneficiary);
+            }
         }
         _book(open, part, periodLimit);
-        uint256 accepted = part.accepted;
+        uint256 length = 2 * part.accepted;
         assembly ("memory-safe") {
-            mstore(entries, accepted) // shorten the array to the accepted entries
+            mstore(entries, length) // shorten the array to the accepted pairs
         }
         emit BatchEntriesAdded(batchId, entries, open.total, open.count, open.contentHash, open.needsFullApproval);
     }
@@ -464,7 +608,7 @@ contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDi
         paid.set(key);
         bool wallet = part.mode == PayoutMode.Wallet;
         word = PayoutWord.encode(resolution.index, uint64(amount), wallet ? resolution.account : address(0));
-        part.hash = PayoutWord.chain(part.hash, word);
+        part.hash = PayoutWord.chain(PayoutWord.chain(part.hash, word), uint256(beneficiary));
         part.total += amount;
         if (wallet) {
             // Only a gas estimate depends on this equality (a zero balance costs a zero-to-non-zero
@@ -501,42 +645,96 @@ contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDi
         return true;
     }
 
-    /// @dev Checks an approved batch against the re-sent content and books it as paid. Returns its total.
-    function _beginExecution(uint256 batchId, PayoutMode mode, bytes32 hash) private returns (uint64 total) {
-        Batch storage approved = _batches[batchId];
+    /// @dev The approved batch `batchId` of `mode` whose content hashes to `hash`, if the caller may execute it.
+    function _approvedBatch(uint256 batchId, PayoutMode mode, bytes32 hash) private view returns (Batch storage approved) {
+        approved = _batches[batchId];
         BatchStatus status = approved.status;
         if (status != BatchStatus.Approved) revert DisbursementsBatchNotApproved(batchId, status);
         if (approved.mode != mode) revert DisbursementsWrongMode(batchId, approved.mode);
         _checkNotExpired(batchId, approved);
         _checkContent(batchId, approved, hash);
+        uint256 programId = approved.programId;
+        _checkDepartment(programId);
+        if (_executorSeparation || _accounts[programId].separateExecutor) {
+            if (
+                msg.sender == approved.proposer || msg.sender == _departmentApprovers[batchId]
+                    || _financeApproved[batchId][msg.sender]
+            ) revert DisbursementsExecutorNotSeparate(batchId, msg.sender);
+        }
+    }
 
+    /// @dev Withholds one entry at execution: releases its (period, index) reservation so that it can be
+    /// proposed again to the current account, marks the payout as withheld. Returns its amount.
+    function _withhold(uint256 batchId, Batch storage approved, bytes32 beneficiary, uint256 word, address current)
+        private
+        returns (uint64 amount)
+    {
+        amount = PayoutWord.amount(word);
+        uint32 index = PayoutWord.index(word);
+        _paid[approved.programId].unset((uint256(approved.period) << PERIOD_SHIFT) | index);
+        _payouts[batchId][beneficiary].withheld = true;
+        emit PayoutWithheld(batchId, beneficiary, index, amount, PayoutWord.account(word), current);
+    }
+
+    /// @dev Books executed batch `batchId` as paid but for `withheld` fen. Returns the fen paid.
+    function _bookExecution(uint256 batchId, Batch storage approved, uint256 withheld) private returns (uint64 paid) {
         approved.status = BatchStatus.Executed;
-        total = approved.total;
+        uint64 total = approved.total;
+        paid = total - uint64(withheld);
         uint256 programId = approved.programId;
         ProgramAccount storage account = _accounts[programId];
         account.reserved -= total;
-        account.disbursed += total;
-        _lines[account.lineId].disbursed += total;
-        emit BatchExecuted(batchId, programId, approved.period, mode, total, approved.count);
+        account.disbursed += paid;
+        _lines[account.lineId].disbursed += paid;
+        if (withheld != 0) {
+            _batchFunds[batchId].withheld = uint64(withheld);
+            _periodTotals[programId][approved.period] -= withheld;
+        }
+        emit BatchExecuted(batchId, programId, approved.period, approved.mode, paid, approved.count);
     }
 
+    /// @dev Books a refund of `amount` fen of `beneficiary`'s payout of `paidAmount` in executed batch
+    /// `batchId` (a confirmed bank refund passes uint64 max: its amount was checked when requested).
     function _recordRefund(
         uint256 batchId,
-        uint256 programId,
+        Batch storage paidBatch,
         bytes32 beneficiary,
         uint64 paidAmount,
         uint256 amount,
         bytes32 reasonHash
     ) private {
         if (amount == 0) revert DisbursementsZeroAmount(beneficiary);
-        uint64 already = _refunds[batchId][beneficiary];
-        uint256 refundable = paidAmount - already;
+        PayoutState storage state = _payouts[batchId][beneficiary];
+        if (state.withheld) revert DisbursementsPayoutWithheld(batchId, beneficiary);
+        uint256 refundable = uint256(paidAmount) - state.refunded - state.pending;
         if (amount > refundable) revert DisbursementsRefundExceedsPayout(batchId, beneficiary, amount, refundable);
-        _refunds[batchId][beneficiary] = already + uint64(amount);
+        BatchFunds storage funds = _batchFunds[batchId];
+        uint256 batchRefundable = uint256(paidBatch.total) - funds.withheld - funds.refunded;
+        if (amount > batchRefundable) revert DisbursementsRefundExceedsBatch(batchId, amount, batchRefundable);
+
+        state.refunded += uint64(amount);
+        funds.refunded += uint64(amount);
+        uint256 programId = paidBatch.programId;
         ProgramAccount storage account = _accounts[programId];
         account.refunded += uint64(amount);
         _lines[account.lineId].refunded += uint64(amount);
         emit PayoutRefunded(batchId, beneficiary, programId, uint64(amount), reasonHash);
+    }
+
+    /// @dev Pending bank refund `refundId`.
+    function _pendingRefund(uint256 refundId) private view returns (BankRefund storage request) {
+        request = _bankRefunds[refundId];
+        RefundStatus status = request.status;
+        if (status == RefundStatus.None) revert DisbursementsUnknownRefund(refundId);
+        if (status != RefundStatus.Pending) revert DisbursementsRefundNotPending(refundId, status);
+    }
+
+    /// @dev Whether the caller may confirm or refuse a bank refund of program `programId`: a partner
+    /// bank, or an approver who is an officer of the running department.
+    function _mayConfirm(uint256 programId) private view returns (bool) {
+        if (hasRole(BANK_ROLE, msg.sender)) return true;
+        return hasRole(APPROVER_ROLE, msg.sender)
+            && _departments.activeDepartmentOf(msg.sender) == _accounts[programId].department;
     }
 
     function _executedBatch(uint256 batchId, PayoutMode mode) private view returns (Batch storage found) {
@@ -562,8 +760,7 @@ contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDi
         }
     }
 
-    /// @dev OpenZeppelin MerkleProof over the leaf keccak256(keccak256(abi.encode(batchId, beneficiary,
-    /// amount, settlementRef))); the off-chain twin is govchain.domain.payout_leaf.
+    /// @dev OpenZeppelin MerkleProof of the payout's leaf against the batch's root (computed at execution).
     function _verifyBank(
         uint256 batchId,
         bytes32 beneficiary,
@@ -573,7 +770,30 @@ contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDi
     ) private view returns (bool) {
         bytes32 root = _roots[batchId];
         if (root == bytes32(0)) return false;
-        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(batchId, beneficiary, amount, settlementRef))));
-        return MerkleProof.verifyCalldata(proof, root, leaf);
+        return MerkleProof.verifyCalldata(proof, root, _leaf(batchId, beneficiary, amount, settlementRef));
+    }
+
+    /// @dev The leaf of one bank-settled payout: keccak256(keccak256(abi.encode(batchId, beneficiary,
+    /// amount, settlementRef))), OpenZeppelin's standard leaf; the off-chain twin is govchain.domain.payout_leaf.
+    function _leaf(uint256 batchId, bytes32 beneficiary, uint64 amount, bytes32 settlementRef)
+        private
+        pure
+        returns (bytes32)
+    {
+        return keccak256(bytes.concat(keccak256(abi.encode(batchId, beneficiary, amount, settlementRef))));
+    }
+
+    /// @dev Root of the Merkle tree over the first `count` of `nodes` (overwritten), built as
+    /// govchain.domain.MerkleTree builds it: pairs hashed in sorted order (OpenZeppelin's commutative
+    /// hash, so MerkleProof verifies its proofs), an odd last node carried up unchanged.
+    function _merkleRoot(bytes32[] memory nodes, uint256 count) private pure returns (bytes32) {
+        while (count > 1) {
+            uint256 next;
+            for (uint256 i; i < count; i += 2) {
+                nodes[next++] = i + 1 < count ? Hashes.commutativeKeccak256(nodes[i], nodes[i + 1]) : nodes[i];
+            }
+            count = next;
+        }
+        return nodes[0];
     }
 }

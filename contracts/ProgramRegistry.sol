@@ -79,7 +79,8 @@ contract ProgramRegistry is AccessControlEnumerable, IProgramRegistry {
             attestationMaxAge: terms.attestationMaxAge,
             enrolled: 0,
             department: terms.department,
-            periodLimit: uint64(terms.periodLimit)
+            periodLimit: uint64(terms.periodLimit),
+            separateExecutor: terms.separateExecutor
         });
         emit ProgramCreated(programId, terms.lineId, terms.department, budgetLine.budgetId, name, terms);
     }

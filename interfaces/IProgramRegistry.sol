@@ -30,6 +30,7 @@ interface IProgramRegistry {
         uint32 enrolled; // beneficiaries ever enrolled = the next enrollment index
         bytes32 department; // the running department (DepartmentRegistry code)
         uint64 periodLimit; // fen per period payable with the four-eyes approval alone
+        bool separateExecutor; // batches need an executor who neither proposed nor approved them
     }
 
     /// @notice A program's terms as given to `createProgram`.
@@ -41,6 +42,7 @@ interface IProgramRegistry {
         uint32 periodCount; // number of periods (> 0)
         uint256 periodLimit; // fen per period under four-eyes approval (0 = every batch needs full approval)
         uint32 attestationMaxAge; // seconds; 0 = no proof-of-life required
+        bool separateExecutor; // separation of duties: the executor of a batch is neither its proposer nor an approver
     }
 
     /// @notice A beneficiary's place in a program.

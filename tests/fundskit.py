@@ -110,7 +110,7 @@ def deploy_funds(accounts: Any) -> Funds:
     budgets = brownie.BudgetRegistry.deploy(admin, departments, code("FIN"), 2, 1, own)
     eligibility = brownie.EligibilityRegistry.deploy(admin, identity, own)
     programs = brownie.ProgramRegistry.deploy(admin, departments, identity, eligibility, budgets, own)
-    ledger = brownie.Disbursements.deploy(admin, token, budgets, programs, departments, own)
+    ledger = brownie.Disbursements.deploy(admin, token, budgets, programs, departments, identity, own)
 
     for role in (token.MINTER_ROLE(), token.DISBURSER_ROLE(), token.SETTLER_ROLE()):
         token.grantRole(role, ledger, own)
@@ -132,6 +132,7 @@ def deploy_funds(accounts: Any) -> Funds:
     for approver in (hrss[0], hrss[1], fin[1], fin[2], civil):
         ledger.grantRole(ledger.APPROVER_ROLE(), approver, own)
     ledger.grantRole(ledger.EXECUTOR_ROLE(), hrss[0], own)
+    ledger.grantRole(ledger.BANK_ROLE(), bank, own)
 
     words = brownie.PayoutWordHarness.deploy(own)
     return Funds(
@@ -176,11 +177,12 @@ def create_program(
     periods: int = 24,
     start: int | None = None,
     name: str = "城乡居民基本养老保险",
+    separate_executor: bool = False,
 ) -> int:
     """A monthly program whose first 12 periods are already due (unless `start` is given)."""
     if start is None:
         start = web3.eth.get_block("latest")["timestamp"] - 11 * INTERVAL
-    terms = (line_id, code(department), start, INTERVAL, periods, period_limit, attestation_max_age)
+    terms = (line_id, code(department), start, INTERVAL, periods, period_limit, attestation_max_age, separate_executor)
     tx = f.programs.createProgram(name, terms, f.tx(f.fin[0]))
     return tx.events["ProgramCreated"]["programId"]
 
@@ -222,3 +224,21 @@ def approve(f: Funds, batch_id: int, approver: Any = None) -> Any:
 
 def settlement_refs(count: int) -> list[bytes]:
     return [os.urandom(32) for _ in range(count)]
+
+
+def pairs(entries: list[Any]) -> list[tuple[int, bytes]]:
+    """A batch's content (PayoutWord, commitment, PayoutWord, ...) as (word, commitment) pairs."""
+    words = [int(w) for w in entries]
+    return [(words[i], words[i + 1].to_bytes(32, "big")) for i in range(0, len(words), 2)]
+
+
+def bank_records(entries: list[Any], refs: list[bytes]) -> list[tuple[int, int, bytes, bytes]]:
+    """Bank records (index, fen, commitment, settlement reference) of a bank batch's content."""
+    return [(w >> 224, (w >> 160) & (2**64 - 1), who, ref) for (w, who), ref in zip(pairs(entries), refs)]
+
+
+def bank_tree(batch_id: int, records: list[tuple[int, int, bytes, bytes]]) -> Any:
+    """The Merkle tree the ledger computes over recorded bank payouts (govchain.domain)."""
+    from govchain.domain import MerkleTree, payout_leaf
+
+    return MerkleTree.build([payout_leaf(batch_id, who, amount, ref) for _, amount, who, ref in records])

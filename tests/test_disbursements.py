@@ -24,6 +24,8 @@ from fundskit import (
     approved_budget,
     attest,
     b32,
+    bank_records,
+    bank_tree,
     bind,
     code,
     create_program,
@@ -70,7 +72,8 @@ def requests(people, base=100_000):
 
 
 def decode(funds, entries):
-    return [tuple(funds.words.decode(e)) for e in entries]
+    """The PayoutWords of a batch's content (word, commitment, word, ...), decoded."""
+    return [tuple(funds.words.decode(e)) for e in entries[::2]]
 
 
 def snapshot(funds, program_id=PENSION, period=0):
@@ -102,7 +105,7 @@ def test_fund_program_mints_against_the_approved_line(funds, ledger):
     assert tx.events["Transfer"]["to"] == ledger and tx.events["Transfer"]["value"] == 5_000
     assert funds.token.balanceOf(ledger) == PENSION_FUNDS + SUBSIDY_FUNDS + 5_000
     account = ledger.programAccount(PENSION)
-    assert tuple(account)[:5] == (1, 0, 0, 0, PENSION_FUNDS + 5_000) and b32(account[5]) == code("HRSS")
+    assert tuple(account)[:5] == (1, 0, 0, 0, PENSION_FUNDS + 5_000) and account[5] is False and b32(account[6]) == code("HRSS")
     assert tuple(ledger.lineFigures(1)) == (10**10, PENSION_FUNDS + 5_000, 0, 0, 10**10)
     assert ledger.available(PENSION) == PENSION_FUNDS + 5_000
 
@@ -321,12 +324,14 @@ def test_execute_wallet_batch_pays_and_books(funds, ledger):
 def test_execution_accepts_only_the_approved_entries(funds, ledger):
     batch_id, entries = paid_batch(funds, PEOPLE[:3])
     content = b32(ledger.batch(batch_id)[0])
-    index, amount, account = funds.words.decode(entries[1])
+    index, amount, account = funds.words.decode(entries[2])
     inflated = list(entries)
-    inflated[1] = funds.words.encode(index, amount + 1, account)
+    inflated[2] = funds.words.encode(index, amount + 1, account)
     redirected = list(entries)
-    redirected[1] = funds.words.encode(index, amount, funds.outsider)
-    tampered = [inflated, redirected, entries[:2], entries[::-1], entries + [entries[0]]]
+    redirected[2] = funds.words.encode(index, amount, funds.outsider)
+    someone_else = list(entries)
+    someone_else[3] = PEOPLE[4]
+    tampered = [inflated, redirected, someone_else, entries[:2], entries[::-1], entries + entries[:2]]
     pending, pending_entries, _ = propose(funds, PENSION, 1, WALLET, requests(PEOPLE[:1]))
     before = snapshot(funds)
     for payouts in tampered:
@@ -334,7 +339,7 @@ def test_execution_accepts_only_the_approved_entries(funds, ledger):
         with reverts_with("DisbursementsContentMismatch", batch_id, content, actual):
             ledger.executeWalletBatch(batch_id, payouts, {"from": funds.hrss[0]})
     with reverts_with("DisbursementsWrongMode", batch_id, WALLET):
-        ledger.executeBankBatch(batch_id, [], b"\x01" * 32, {"from": funds.hrss[0]})
+        ledger.executeBankBatch(batch_id, [], {"from": funds.hrss[0]})
     with reverts_with("DisbursementsBatchNotApproved", pending, PROPOSED):
         ledger.executeWalletBatch(pending, pending_entries, {"from": funds.hrss[0]})
     assert snapshot(funds) == before and funds.token.balanceOf(funds.outsider) == 0
@@ -349,17 +354,17 @@ def test_bank_batch_records_payouts_under_a_python_merkle_root(funds, ledger):
     decoded = decode(funds, entries)
     assert all(account == brownie.ZERO_ADDRESS for _, _, account in decoded)
     refs = settlement_refs(len(people))
-    records = [(index, amount, ref) for (index, amount, _), ref in zip(decoded, refs)]
-    # the bank's file names beneficiaries by commitment; the leaf is built by govchain.domain
-    commitments = [b32(funds.programs.beneficiaryAt(PENSION, index)) for index, _, _ in decoded]
-    assert commitments == people
-    tree = MerkleTree.build([payout_leaf(batch_id, p, amount, ref) for p, (_, amount, ref) in zip(people, records)])
+    records = bank_records(entries, refs)
+    # the content names beneficiaries by commitment; the leaf is built by govchain.domain
+    assert [r[2] for r in records] == people
+    assert [b32(funds.programs.beneficiaryAt(PENSION, r[0])) for r in records] == people
+    tree = MerkleTree.build([payout_leaf(batch_id, p, amount, ref) for p, (_, amount, _, ref) in zip(people, records)])
     supply = funds.token.totalSupply()
-    tx = ledger.executeBankBatch(batch_id, records, tree.root, {"from": funds.hrss[0]})
+    tx = ledger.executeBankBatch(batch_id, records, {"from": funds.hrss[0]})
 
     recorded = tx.events["BankPayoutsRecorded"]
-    assert b32(recorded["merkleRoot"]) == tree.root
-    assert [(r[0], r[1], b32(r[2])) for r in recorded["records"]] == records
+    assert b32(recorded["merkleRoot"]) == tree.root  # computed on chain, equal to Python's tree
+    assert [(r[0], r[1], b32(r[2]), b32(r[3])) for r in recorded["records"]] == records
     assert tx.events["BatchExecuted"]["mode"] == BANK and tx.events["BatchExecuted"]["total"] == 400_008
     settled = tx.events["Settled"]
     assert settled["account"] == ledger and settled["amount"] == 400_008 and b32(settled["settlementRef"]) == tree.root
@@ -367,7 +372,7 @@ def test_bank_batch_records_payouts_under_a_python_merkle_root(funds, ledger):
     assert b32(ledger.merkleRoot(batch_id)) == tree.root
     assert ledger.lineFigures(1)[2] == 400_008
     # every citizen verifies their own payout on chain with a proof made in Python
-    for i, (p, (_, amount, ref)) in enumerate(zip(people, records)):
+    for i, (p, (_, amount, _, ref)) in enumerate(zip(people, records)):
         assert ledger.verifyBankPayout(batch_id, p, amount, ref, tree.proof(i))
     assert not ledger.verifyBankPayout(batch_id, people[1], records[1][1] + 1, refs[1], tree.proof(1))
     assert not ledger.verifyBankPayout(batch_id, people[1], records[1][1], refs[0], tree.proof(1))
@@ -378,17 +383,19 @@ def test_bank_execution_rejects_bad_records(funds, ledger):
     batch_id, entries = paid_batch(funds, PEOPLE[:2], mode=BANK)
     content = b32(ledger.batch(batch_id)[0])
     refs = settlement_refs(2)
-    records = [(index, amount, ref) for (index, amount, _), ref in zip(decode(funds, entries), refs)]
+    records = bank_records(entries, refs)
     before = snapshot(funds)
-    with reverts_with("DisbursementsZeroMerkleRoot", batch_id):
-        ledger.executeBankBatch(batch_id, records, ZERO32, {"from": funds.hrss[0]})
     with reverts_with("DisbursementsZeroSettlementRef", batch_id, 1):
-        unreferenced = [records[0], (records[1][0], records[1][1], ZERO32)]
-        ledger.executeBankBatch(batch_id, unreferenced, b"\x01" * 32, {"from": funds.hrss[0]})
-    changed = [records[0], (records[1][0], records[1][1] - 1, refs[1])]
-    expected_words = [funds.words.encode(r[0], r[1], brownie.ZERO_ADDRESS) for r in changed]
-    with reverts_with("DisbursementsContentMismatch", batch_id, content, b32(funds.words.chainAll(expected_words))):
-        ledger.executeBankBatch(batch_id, changed, b"\x01" * 32, {"from": funds.hrss[0]})
+        unreferenced = [records[0], (*records[1][:3], ZERO32)]
+        ledger.executeBankBatch(batch_id, unreferenced, {"from": funds.hrss[0]})
+    changed = [records[0], (records[1][0], records[1][1] - 1, *records[1][2:])]
+    swapped = [records[0], (*records[1][:2], PEOPLE[4], refs[1])]
+    for bad in (changed, swapped):
+        content_pairs = []
+        for index, amount, who, _ in bad:
+            content_pairs += [funds.words.encode(index, amount, brownie.ZERO_ADDRESS), who]
+        with reverts_with("DisbursementsContentMismatch", batch_id, content, b32(funds.words.chainAll(content_pairs))):
+            ledger.executeBankBatch(batch_id, bad, {"from": funds.hrss[0]})
     with reverts_with("DisbursementsWrongMode", batch_id, BANK):
         ledger.executeWalletBatch(batch_id, entries, {"from": funds.hrss[0]})
     assert snapshot(funds) == before and ledger.merkleRoot(batch_id) == "0x" + "00" * 32
@@ -470,29 +477,56 @@ def test_wallet_refund_returns_money_to_the_program(funds, ledger):
     assert ledger.refunded(batch_id, PEOPLE[1]) == 30_000 and funds.token.balanceOf(payee) == 70_001
 
 
-def test_bank_refund_needs_the_payout_proof(funds, ledger):
+def test_bank_refund_needs_the_payout_proof_and_a_second_party(funds, ledger):
     people = PEOPLE[:3]
     batch_id, entries = paid_batch(funds, people, mode=BANK)
     refs = settlement_refs(3)
-    records = [(index, amount, ref) for (index, amount, _), ref in zip(decode(funds, entries), refs)]
-    tree = MerkleTree.build([payout_leaf(batch_id, p, r[1], r[2]) for p, r in zip(people, records)])
-    ledger.executeBankBatch(batch_id, records, tree.root, {"from": funds.hrss[0]})
+    records = bank_records(entries, refs)
+    ledger.executeBankBatch(batch_id, records, {"from": funds.hrss[0]})
+    tree = bank_tree(batch_id, records)
     supply = funds.token.totalSupply()
     payout = (people[2], records[2][1], refs[2], tree.proof(2))
-    tx = ledger.refundBankPayout(batch_id, payout, 100_002, b"\x0b" * 32, {"from": funds.hrss[0]})
+    tx = ledger.requestBankRefund(batch_id, payout, 100_002, b"\x0b" * 32, {"from": funds.hrss[0]})
+    requested = tx.events["BankRefundRequested"]
+    assert (requested["refundId"], requested["batchId"], b32(requested["beneficiary"])) == (1, batch_id, people[2])
+    assert (requested["amount"], b32(requested["settlementRef"]), requested["requester"]) == (100_002, refs[2], funds.hrss[0])
+    assert funds.token.totalSupply() == supply and tuple(ledger.payoutState(batch_id, people[2])) == (0, 100_002, False)
+    # the requester cannot confirm; an outsider cannot confirm; a request never exceeds the payout
+    for who in (funds.hrss[0], funds.outsider, funds.civil):
+        with reverts_with("DisbursementsRefundConfirmerNotAllowed", 1, who):
+            ledger.confirmBankRefund(1, {"from": who})
+    with reverts_with("DisbursementsRefundExceedsPayout", batch_id, people[2], 1, 0):
+        ledger.requestBankRefund(batch_id, payout, 1, ZERO32, {"from": funds.hrss[0]})
+    tx = ledger.confirmBankRefund(1, {"from": funds.bank})
+    assert tx.events["BankRefundConfirmed"]["confirmer"] == funds.bank
     refund = tx.events["PayoutRefunded"]
     assert refund["amount"] == 100_002 and b32(refund["beneficiary"]) == people[2]
     assert tx.events["Transfer"]["from"] == brownie.ZERO_ADDRESS and tx.events["Transfer"]["to"] == ledger
     assert funds.token.totalSupply() == supply + 100_002
     assert tuple(ledger.lineFigures(1))[2:] == (300_003, 100_002, 10**10 - 300_003 + 100_002)
+    assert ledger.bankRefund(1)[2] == 2 and tuple(ledger.batchFunds(batch_id)) == (0, 100_002)
+    with reverts_with("DisbursementsRefundNotPending", 1, 2):
+        ledger.confirmBankRefund(1, {"from": funds.hrss[1]})
     with reverts_with("DisbursementsRefundExceedsPayout", batch_id, people[2], 1, 0):
-        ledger.refundBankPayout(batch_id, payout, 1, ZERO32, {"from": funds.hrss[0]})
+        ledger.requestBankRefund(batch_id, payout, 1, ZERO32, {"from": funds.hrss[0]})
     forged = (people[1], records[1][1] + 5, refs[1], tree.proof(1))
     with reverts_with("DisbursementsInvalidProof", batch_id, people[1]):
-        ledger.refundBankPayout(batch_id, forged, 1, ZERO32, {"from": funds.hrss[0]})
+        ledger.requestBankRefund(batch_id, forged, 1, ZERO32, {"from": funds.hrss[0]})
     with reverts_with("DisbursementsWrongMode", batch_id, BANK):
         ledger.refundWalletPayout(batch_id, entries, 0, 1, ZERO32, {"from": funds.hrss[0]})
-    assert funds.token.totalSupply() == supply + 100_002
+    # a second officer of the running department may confirm instead of the bank; a cancelled
+    # request frees its amount again
+    payout1 = (people[1], records[1][1], refs[1], tree.proof(1))
+    ledger.requestBankRefund(batch_id, payout1, 50_000, ZERO32, {"from": funds.hrss[0]})
+    ledger.cancelBankRefund(2, b"\x0c" * 32, {"from": funds.hrss[0]})
+    with reverts_with("DisbursementsRefundNotPending", 2, 3):
+        ledger.confirmBankRefund(2, {"from": funds.hrss[1]})
+    ledger.requestBankRefund(batch_id, payout1, 100_001, ZERO32, {"from": funds.hrss[0]})
+    ledger.confirmBankRefund(3, {"from": funds.hrss[1]})
+    assert ledger.refunded(batch_id, people[1]) == 100_001
+    assert funds.token.totalSupply() == supply + 100_002 + 100_001
+    with reverts_with("DisbursementsUnknownRefund", 9):
+        ledger.confirmBankRefund(9, {"from": funds.bank})
 
 
 # --- traceability, closed loop, access -------------------------------------------------------------
@@ -533,12 +567,13 @@ def test_unauthorized_callers_are_rejected(funds, ledger, Disbursements):
         (ledger.OPERATOR_ROLE(), lambda: ledger.extendBatch(batch_id, requests(PEOPLE[1:2]), outsider)),
         (ledger.APPROVER_ROLE(), lambda: ledger.approveBatch(batch_id, content, outsider)),
         (ledger.EXECUTOR_ROLE(), lambda: ledger.executeWalletBatch(batch_id, entries, outsider)),
-        (ledger.EXECUTOR_ROLE(), lambda: ledger.executeBankBatch(batch_id, [], b"\x01" * 32, outsider)),
+        (ledger.EXECUTOR_ROLE(), lambda: ledger.executeBankBatch(batch_id, [], outsider)),
+        (ledger.DEFAULT_ADMIN_ROLE(), lambda: ledger.setExecutorSeparation(True, outsider)),
         (ledger.OPERATOR_ROLE(), lambda: ledger.cancelBatch(batch_id, entries, ZERO32, outsider)),
         (ledger.OPERATOR_ROLE(), lambda: ledger.refundWalletPayout(batch_id, entries, 0, 1, ZERO32, outsider)),
         (
             ledger.OPERATOR_ROLE(),
-            lambda: ledger.refundBankPayout(batch_id, (PEOPLE[0], 1, ZERO32, []), 1, ZERO32, outsider),
+            lambda: ledger.requestBankRefund(batch_id, (PEOPLE[0], 1, ZERO32, []), 1, ZERO32, outsider),
         ),
     ]
     for role, call in calls:
@@ -548,7 +583,7 @@ def test_unauthorized_callers_are_rejected(funds, ledger, Disbursements):
     with reverts_with(*unauthorized(funds.hrss[1], ledger.EXECUTOR_ROLE())):
         ledger.executeWalletBatch(batch_id, entries, {"from": funds.hrss[1]})
     assert ledger.batch(batch_id)[5] == PROPOSED and ledger.batchCount() == 1
-    args = [funds.admin, funds.token, funds.budgets, funds.programs, funds.departments]
+    args = [funds.admin, funds.token, funds.budgets, funds.programs, funds.departments, funds.identity]
     for i in range(len(args)):
         broken = list(args)
         broken[i] = brownie.ZERO_ADDRESS

@@ -38,7 +38,7 @@ def test_every_yuan_is_traceable_from_budget_to_citizen(funds, accounts):
 
     # 2. finance creates the pension program (run by HRSS, annual proof of life) and funds it
     now = web3.eth.get_block("latest")["timestamp"]
-    terms = (pension_line, code("HRSS"), now, INTERVAL, 12, 10**9, YEAR)
+    terms = (pension_line, code("HRSS"), now, INTERVAL, 12, 10**9, YEAR, False)
     tx = f.programs.createProgram("城乡居民基本养老保险 2026", terms, {"from": f.fin[0]})
     program_id = tx.events["ProgramCreated"]["programId"]
     f.ledger.fundProgram(program_id, 12_000_000, {"from": f.fin[0]})

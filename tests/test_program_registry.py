@@ -44,7 +44,7 @@ def programs(funds):
 
 def test_create_program_on_an_approved_line(funds, programs):
     start = web3.eth.get_block("latest")["timestamp"]
-    terms = (1, code("HRSS"), start, INTERVAL, 12, 5_000_000, YEAR)
+    terms = (1, code("HRSS"), start, INTERVAL, 12, 5_000_000, YEAR, False)
     tx = programs.createProgram("城乡居民基本养老保险", terms, {"from": funds.fin[0]})
     event = tx.events["ProgramCreated"]
     assert (event["programId"], event["lineId"], b32(event["department"]), event["budgetId"]) == (1, 1, code("HRSS"), 1)
@@ -60,7 +60,7 @@ def test_create_program_rejects_bad_terms(funds, programs):
     now = web3.eth.get_block("latest")["timestamp"]
 
     def create(line=1, dept="HRSS", interval=INTERVAL, periods=12, limit=1):
-        return programs.createProgram("x", (line, code(dept), now, interval, periods, limit, 0), {"from": funds.fin[0]})
+        return programs.createProgram("x", (line, code(dept), now, interval, periods, limit, 0, False), {"from": funds.fin[0]})
 
     with reverts_with("ProgramRegistryInvalidSchedule", 0, 12):
         create(interval=0)
@@ -160,7 +160,7 @@ def test_unauthorized_callers_are_rejected(funds, programs, ProgramRegistry):
     outsider = funds.outsider
     create_program(funds, 1)
     now = web3.eth.get_block("latest")["timestamp"]
-    terms = (1, code("HRSS"), now, INTERVAL, 12, 1, 0)
+    terms = (1, code("HRSS"), now, INTERVAL, 12, 1, 0, False)
     calls = [
         (programs.PROGRAM_ADMIN_ROLE(), lambda: programs.createProgram("x", terms, {"from": outsider})),
         (programs.PROGRAM_OPERATOR_ROLE(), lambda: programs.enroll(1, [PEOPLE[0]], {"from": outsider})),
