@@ -253,8 +253,8 @@ contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDi
         address[] memory current = _identities.currentAccounts(ids);
 
         uint256[] memory payouts = new uint256[](size);
-        uint256 paid;
-        uint256 withheld;
+        uint256 paid = 0;
+        uint256 withheld = 0;
         for (uint256 i; i < size; ++i) {
             uint256 word = entries[2 * i];
             if (current[i] == PayoutWord.account(word)) payouts[paid++] = word;
@@ -286,8 +286,8 @@ contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDi
         address[] memory current = _identities.currentAccounts(ids);
 
         bytes32[] memory leaves = new bytes32[](size);
-        uint256 recorded;
-        uint256 withheld;
+        uint256 recorded = 0;
+        uint256 withheld = 0;
         for (uint256 i; i < size; ++i) {
             BankRecord calldata record = records[i];
             if (current[i] == address(0)) {
@@ -788,7 +788,7 @@ contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDi
     /// hash, so MerkleProof verifies its proofs), an odd last node carried up unchanged.
     function _merkleRoot(bytes32[] memory nodes, uint256 count) private pure returns (bytes32) {
         while (count > 1) {
-            uint256 next;
+            uint256 next = 0;
             for (uint256 i; i < count; i += 2) {
                 nodes[next++] = i + 1 < count ? Hashes.commutativeKeccak256(nodes[i], nodes[i + 1]) : nodes[i];
             }
