@@ -26,10 +26,15 @@ def main() -> None:
     from brownie import accounts, chain
 
     admin, writer = accounts[0], accounts[13]
-    registry = project.CreditRegistry.deploy(admin, {"from": admin})
+    # the writer is an officer of the department that owns both categories (checked once per transaction)
+    samr = b"SAMR".ljust(32, b"\0")
+    departments = project.DepartmentRegistry.deploy(admin, {"from": admin})
+    departments.registerDepartment(samr, "青岛市市场监督管理局", {"from": admin})
+    departments.assignOfficer(writer, samr, {"from": admin})
+    registry = project.CreditRegistry.deploy(admin, departments, {"from": admin})
     registry.grantRole(registry.CREDIT_WRITER_ROLE(), writer, {"from": admin})
-    registry.configureCategory(PENALTY, "行政处罚", True, True, -100, 0, {"from": admin})
-    registry.configureCategory(COMMENDATION, "表彰奖励", True, True, 0, 50, {"from": admin})
+    registry.configureCategory(PENALTY, "行政处罚", True, True, -100, 0, samr, {"from": admin})
+    registry.configureCategory(COMMENDATION, "表彰奖励", True, True, 0, 50, samr, {"from": admin})
 
     def entry(delta: int) -> tuple[int, int, bytes, int, int]:
         now = chain.time()
