@@ -239,7 +239,7 @@ def test_sealed_records_leave_no_plaintext_on_chain(suite, w3, artifacts):
     social_records = [(rng.choice(people), CreditEntry(5, rng.choice([-30, -17, -9, -4, 3, 7, 10]), os.urandom(32), JAN_2025 + n, 0)) for n in range(40)]  # fmt: skip
     contract_records = [(rng.choice(firms), CreditEntry(6, rng.choice([-50, -23, -6, 12, 20]), os.urandom(32), JAN_2025, JAN_2025 + 86400 * (n + 1))) for n in range(30)]  # fmt: skip
     start = w3.eth.block_number
-    sealed = hrss.append_sealed(social_records) + drc.append_sealed(contract_records)
+    sealed = hrss.append_sealed(social_records)[0] + drc.append_sealed(contract_records)[0]
     end = w3.eth.block_number
     assert [s.record.sealed_id for s in sealed] == list(range(70))
     blobs = list(_blobs(start + 1, end))

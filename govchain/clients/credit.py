@@ -231,9 +231,9 @@ class CreditClient(ContractClient):
             sealed.append(seal(subject, entry, readers[entry.category]))
         return sealed
 
-    def append_sealed(self, records: list[tuple[bytes, CreditEntry]]) -> list[Sealed]:
+    def append_sealed(self, records: list[tuple[bytes, CreditEntry]]) -> tuple[list[Sealed], list[Receipt]]:
         """Seals and appends records of non-public categories (one appendSealed per category and chunk,
-        pipelined). Returns the sealed records with their on-chain ids, in the order given."""
+        pipelined). Returns the sealed records with their on-chain ids, in the order given, and the receipts."""
         if not records:
             raise ClientError("no sealed credit records to append")
         sealed = self.seal_many(records)
@@ -257,7 +257,7 @@ class CreditClient(ContractClient):
         return [
             Sealed(SealedRecord(s.record.subject, s.record.entry, s.record.salt, s.record.commitment, ids[p]), s.readers, s.ciphertexts)
             for p, s in enumerate(sealed)
-        ]  # fmt: skip
+        ], receipts  # fmt: skip
 
     def revoke_sealed(self, sealed_id: int, reason_commitment: bytes) -> Receipt:
         return self._transact(self.functions.revokeSealed(sealed_id, reason_commitment))
