@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from chain import load, per  # noqa: E402
 from report import record  # noqa: E402
 
-PENALTY, COMMENDATION = 2, 4  # category ids configured below
+PENALTY, COMMENDATION, SEALED = 2, 4, 5  # category ids configured below
 THREE_YEARS = 3 * 365 * 24 * 3600  # seconds
 BATCH = 100
 
@@ -66,6 +66,21 @@ def main() -> None:
     print(f"(info) single append, subject with 13 records (page exists): {append(busy, 1)}")
     print(f"(info) correction: {registry.correct(existing, 0, entry(5), {'from': writer}).gas_used}")
     print(f"(info) revocation: {registry.revoke(existing, 1, os.urandom(32), {'from': writer}).gas_used}")
+
+    # informational: sealed records of a non-public category (commitment + one ECIES ciphertext per reader)
+    from govchain.clients.credit import CreditEntry, reader_public_key, seal
+
+    registry.configureCategory(SEALED, "社保缴纳", True, False, -30, 10, samr, {"from": admin})
+    registry.setReaderKey(samr, reader_public_key(os.urandom(32)), {"from": admin})
+    registry.setCategoryReaders(SEALED, [samr], {"from": admin})
+    readers = [(samr, bytes(registry.readerKey(samr)))]
+
+    def sealed(n: int) -> list:
+        return [seal(os.urandom(32), CreditEntry(SEALED, -3, os.urandom(32), chain.time(), 0), readers).as_tuple() for _ in range(n)]
+
+    registry.appendSealed(SEALED, sealed(1), {"from": writer})
+    print(f"(info) sealed append, one reader: {registry.appendSealed(SEALED, sealed(1), {'from': writer}).gas_used}")
+    print(f"(info) sealed batch of 100, one reader, per record: {per(registry.appendSealed(SEALED, sealed(BATCH), {'from': writer}).gas_used, BATCH)}")
 
     record(
         {

@@ -286,9 +286,9 @@ def credit_show(
             console.print(f"  #{r.index:<4} {_when(r.timestamp)}  category {r.category}  delta {r.delta:+d}{state}")
         if v.reader:
             console.print(f"sealed records {v.reader} can read: {len(v.sealed_records)} (not in the public score)")
-        for r in v.sealed_records:
+        for r in (s.record for s in v.sealed_records):
             state = " (revoked)" if r.revoked else ""
-            console.print(f"  sealed #{r.sealed_id:<4} {_when(r.timestamp)}  category {r.category}  delta {r.delta:+d}{state}")
+            console.print(f"  sealed #{r.index:<4} {_when(r.timestamp)}  category {r.category}  delta {r.delta:+d}{state}")
 
     _show(view, as_json, render)
 

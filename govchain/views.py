@@ -166,6 +166,8 @@ def case_view(suite: Suite, engine: Engine, case_id: int, now: int | None = None
 
 @dataclass(frozen=True)
 class CreditRecordView:
+    """A public record, with its index among the subject's records."""
+
     index: int
     category: int
     delta: int
@@ -181,19 +183,12 @@ class CreditRecordView:
 
 @dataclass(frozen=True)
 class SealedCreditRecordView:
-    """A sealed record (non-public category) as a department entitled to read it opened it."""
+    """A sealed record (non-public category) as a department entitled to read it opened it: the
+    fields of a public record (its id among sealed records for `index`, no amendment link) and its
+    on-chain commitment."""
 
-    sealed_id: int
-    category: int
-    delta: int
-    writer: str
-    evidence_hash: str
-    valid_from: int
-    valid_until: int
+    record: CreditRecordView
     commitment: str
-    timestamp: int
-    tx_hash: str
-    revoked: bool
 
 
 @dataclass(frozen=True)
@@ -222,10 +217,10 @@ def sealed_credit_records(engine: Engine, subject: bytes, department: str, key: 
         if record.subject != subject:
             continue
         row, entry = sealed[record.sealed_id], record.entry
-        views.append(SealedCreditRecordView(
+        views.append(SealedCreditRecordView(CreditRecordView(
             record.sealed_id, entry.category, entry.delta, row.args["writer"], _hex(entry.evidence_hash), entry.valid_from,
-            entry.valid_until, _hex(record.commitment), row.timestamp, row.tx_hash, record.sealed_id in revoked,
-        ))  # fmt: skip
+            entry.valid_until, row.timestamp, row.tx_hash, record.sealed_id in revoked, None,
+        ), _hex(record.commitment)))  # fmt: skip
     return views
 
 

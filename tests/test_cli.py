@@ -135,7 +135,8 @@ def test_credit_show_public_only(env, scenario):
 def test_credit_show_opens_sealed_records_for_an_entitled_department(env, scenario):
     hrss = json.loads(run(["credit", "show", USCC, "--department", "HRSS", "--json"], env).stdout)
     assert hrss["reader"] == "HRSS" and hrss["score"] == -3  # sealed records are not in the public score
-    assert [(r["category"], r["delta"], r["revoked"]) for r in hrss["sealed_records"]] == [(5, -3, False)]
+    assert [(r["record"]["category"], r["record"]["delta"], r["record"]["revoked"]) for r in hrss["sealed_records"]] == [(5, -3, False)]
+    assert hrss["sealed_records"][0]["commitment"].startswith("0x")
     assert "sealed #0" in run(["credit", "show", USCC, "--department", "drc"], env).stdout
     # a department the category is not sealed to sees none of it
     tax = json.loads(run(["credit", "show", USCC, "--department", "TAX", "--json"], env).stdout)
