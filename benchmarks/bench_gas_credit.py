@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from chain import load, per  # noqa: E402
 from report import record  # noqa: E402
 
-PENALTY, COMMENDATION = 2, 4  # category ids configured below
+PENALTY, COMMENDATION, SEALED = 2, 4, 5  # category ids configured below
 THREE_YEARS = 3 * 365 * 24 * 3600  # seconds
 BATCH = 100
 
@@ -26,10 +26,15 @@ def main() -> None:
     from brownie import accounts, chain
 
     admin, writer = accounts[0], accounts[13]
-    registry = project.CreditRegistry.deploy(admin, {"from": admin})
+    # the writer is an officer of the department that owns both categories (checked once per transaction)
+    samr = b"SAMR".ljust(32, b"\0")
+    departments = project.DepartmentRegistry.deploy(admin, {"from": admin})
+    departments.registerDepartment(samr, "青岛市市场监督管理局", {"from": admin})
+    departments.assignOfficer(writer, samr, {"from": admin})
+    registry = project.CreditRegistry.deploy(admin, departments, {"from": admin})
     registry.grantRole(registry.CREDIT_WRITER_ROLE(), writer, {"from": admin})
-    registry.configureCategory(PENALTY, "行政处罚", True, True, -100, 0, {"from": admin})
-    registry.configureCategory(COMMENDATION, "表彰奖励", True, True, 0, 50, {"from": admin})
+    registry.configureCategory(PENALTY, "行政处罚", True, True, -100, 0, samr, {"from": admin})
+    registry.configureCategory(COMMENDATION, "表彰奖励", True, True, 0, 50, samr, {"from": admin})
 
     def entry(delta: int) -> tuple[int, int, bytes, int, int]:
         now = chain.time()
@@ -61,6 +66,21 @@ def main() -> None:
     print(f"(info) single append, subject with 13 records (page exists): {append(busy, 1)}")
     print(f"(info) correction: {registry.correct(existing, 0, entry(5), {'from': writer}).gas_used}")
     print(f"(info) revocation: {registry.revoke(existing, 1, os.urandom(32), {'from': writer}).gas_used}")
+
+    # informational: sealed records of a non-public category (commitment + one ECIES ciphertext per reader)
+    from govchain.clients.credit import CreditEntry, reader_public_key, seal
+
+    registry.configureCategory(SEALED, "社保缴纳", True, False, -30, 10, samr, {"from": admin})
+    registry.setReaderKey(samr, reader_public_key(os.urandom(32)), {"from": admin})
+    registry.setCategoryReaders(SEALED, [samr], {"from": admin})
+    readers = [(samr, bytes(registry.readerKey(samr)))]
+
+    def sealed(n: int) -> list:
+        return [seal(os.urandom(32), CreditEntry(SEALED, -3, os.urandom(32), chain.time(), 0), readers).as_tuple() for _ in range(n)]
+
+    registry.appendSealed(SEALED, sealed(1), {"from": writer})
+    print(f"(info) sealed append, one reader: {registry.appendSealed(SEALED, sealed(1), {'from': writer}).gas_used}")
+    print(f"(info) sealed batch of 100, one reader, per record: {per(registry.appendSealed(SEALED, sealed(BATCH), {'from': writer}).gas_used, BATCH)}")
 
     record(
         {

@@ -260,15 +260,21 @@ def case_show(case_id: int, as_json: bool = JsonOption) -> None:
 def credit_show(
     subject: str = typer.Argument(..., help="An enterprise's USCC, or a person's 0x identity commitment."),
     public_only: bool = typer.Option(False, "--public", help="Only public categories."),
+    department: str | None = typer.Option(
+        None, "--department", help="Also open the sealed (non-public) records this department may read, with its "
+        "reader key from $GOVCHAIN_<CODE>_CREDIT_KEY (on a local dev chain: the development key).",
+    ),  # fmt: skip
     as_json: bool = JsonOption,
 ) -> None:
     """A subject's credit score and records (corrections and revocations included)."""
+    from govchain.clients.credit import reader_key
     from govchain.views import credit_view
 
     try:
         key = _subject_key(subject)
         suite, indexer = _open_index()
-        view = credit_view(suite, indexer.engine, key, public_only)
+        reader = (department.upper(), reader_key(suite.w3.eth.chain_id, department.upper())) if department else None
+        view = credit_view(suite, indexer.engine, key, public_only, reader)
     except GovchainError as exc:
         _fail(exc)
         return
@@ -278,6 +284,11 @@ def credit_show(
         for r in v.records:
             state = " (revoked)" if r.revoked else ""
             console.print(f"  #{r.index:<4} {_when(r.timestamp)}  category {r.category}  delta {r.delta:+d}{state}")
+        if v.reader:
+            console.print(f"sealed records {v.reader} can read: {len(v.sealed_records)} (not in the public score)")
+        for r in (s.record for s in v.sealed_records):
+            state = " (revoked)" if r.revoked else ""
+            console.print(f"  sealed #{r.index:<4} {_when(r.timestamp)}  category {r.category}  delta {r.delta:+d}{state}")
 
     _show(view, as_json, render)
 

@@ -245,8 +245,11 @@ class DemoRun:
     # --- credit -----------------------------------------------------------------------------------
 
     def credit(self, registered: list[str], people: list[Citizen]) -> None:
-        writers = {TAX: [1], SAMR: [2, 4], HRSS: [5], DRC: [4, 6]}
+        # each writer in the categories its department owns (config/consortium.yaml); 5 and 6 are
+        # non-public: their records are sealed to the categories' reader departments
+        writers = {TAX: [1], SAMR: [2], HRSS: [5], DRC: [4, 6]}
         ranges = {1: (-20, 10), 2: (-60, -5), 4: (5, 30), 5: (-10, 5), 6: (-20, 10)}
+        sealed = {5, 6}
         per_writer: dict[int, list[tuple[bytes, CreditEntry]]] = {w: [] for w in writers}
         now = self.w3.eth.get_block("latest")["timestamp"]
         for n in range(CREDIT_RECORDS):
@@ -258,7 +261,14 @@ class DemoRun:
             entry = CreditEntry(category, delta, self.hash("evidence", n), now - self.rng.randint(0, 300) * DAY, 0)
             per_writer[writer].append((subject, entry))
         for writer, records in per_writer.items():
-            CreditClient(self.suite, self.sender(writer)).append_many(records)
+            client = CreditClient(self.suite, self.sender(writer))
+            public = [(subject, entry) for subject, entry in records if entry.category not in sealed]
+            private = [(subject, entry) for subject, entry in records if entry.category in sealed]
+            if public:
+                client.append_many(public)
+            if private:
+                client.append_sealed(private)
+            self.count("credit records sealed (non-public categories)", len(private))
         self.count("credit records", CREDIT_RECORDS)
         tax = CreditClient(self.suite, self.sender(TAX))
         amended = per_writer[TAX][:10]

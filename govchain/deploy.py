@@ -20,6 +20,7 @@ from eth_utils import keccak
 from web3 import Web3
 
 from govchain.artifacts import Artifacts
+from govchain.clients.credit import dev_reader_key, reader_public_key
 from govchain.exceptions import ConfigError, DeploymentError
 from govchain.paths import PROJECT_ROOT
 from govchain.sender import Call, TransactionSender
@@ -70,7 +71,7 @@ SUITE: tuple[Component, ...] = (
     Component("GovForwarder", lambda ctx: [], governed=False),
     Component("DepartmentRegistry", lambda ctx: [ctx.deployer]),
     Component("IdentityRegistry", lambda ctx: [ctx.deployer]),
-    Component("CreditRegistry", lambda ctx: [ctx.deployer]),
+    Component("CreditRegistry", lambda ctx: [ctx.deployer, ctx.addresses["DepartmentRegistry"]]),
     Component(
         "WorkflowEngine",
         lambda ctx: [ctx.deployer, ctx.addresses["IdentityRegistry"], ctx.addresses["GovForwarder"]],
@@ -285,11 +286,13 @@ class Deployer:
             self._send(calls)
 
     def setup_credit(self) -> None:
-        """Credit categories from the consortium YAML (configured when missing or different)."""
+        """Credit categories with their owner departments, the reader keys of the departments entitled
+        to non-public categories, and those categories' readers (each set when missing or different)."""
         credit = self.contract("CreditRegistry").functions
         calls: list[Call] = []
-        for entry in self.consortium.get("credit_categories", []):
-            wanted = (True, bool(entry.get("active", True)), bool(entry["public"]), int(entry["min_delta"]), int(entry["max_delta"]))
+        categories = self.consortium.get("credit_categories", [])
+        for entry in categories:
+            wanted = (True, bool(entry.get("active", True)), bool(entry["public"]), int(entry["min_delta"]), int(entry["max_delta"]), code32(entry["owner"]))
             if tuple(credit.getCategory(int(entry["id"])).call()) == wanted:
                 continue
             call = Call.of(
@@ -297,6 +300,21 @@ class Deployer:
                 label=f"configureCategory({entry['id']}, {entry['name']})",
             )
             self._or_governance("CreditRegistry", call, calls)
+        departments = {d["code"]: d for d in self.consortium["departments"]}
+        for code in dict.fromkeys(r for entry in categories for r in entry.get("readers", [])):
+            if code not in departments:
+                raise ConfigError(f"credit category reader {code} is not a department of the consortium")
+            configured = departments[code].get("credit_reader_key")
+            key = bytes.fromhex(configured.removeprefix("0x")) if configured else reader_public_key(dev_reader_key(self.chain_id, code))
+            if bytes(credit.readerKey(code32(code)).call()) != key:
+                self._or_governance("CreditRegistry", Call.of(credit.setReaderKey(code32(code), key), label=f"setReaderKey({code})"), calls)
+        self._send(calls)
+        calls = []
+        for entry in categories:
+            readers = [code32(r) for r in entry.get("readers", [])]
+            if readers and [bytes(r) for r in credit.categoryReaders(int(entry["id"])).call()] != readers:
+                call = Call.of(credit.setCategoryReaders(int(entry["id"]), readers), label=f"setCategoryReaders({entry['id']})")
+                self._or_governance("CreditRegistry", call, calls)
         self._send(calls)
 
     def setup_funds(self) -> None:

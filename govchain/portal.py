@@ -561,8 +561,12 @@ class Portal:
         return self._result(client.decide(case_id, Decision[decision], reason_hash))
 
     def append_credit(self, credential: DepartmentCredential, subject: bytes, entry: CreditEntry) -> WriteResult:
-        """The department's officer appends a credit record about `subject`."""
-        return self._result(CreditClient(self.suite, self.sender(credential.signer)).append(subject, entry))
+        """The department's officer appends a credit record about `subject`: in plaintext for a public
+        category, sealed to the category's reader departments otherwise (nothing readable on chain)."""
+        client = CreditClient(self.suite, self.sender(credential.signer))
+        if client.is_public(entry.category) or not client.functions.getCategory(entry.category).call()[0]:
+            return self._result(client.append(subject, entry))  # an unknown category: the contract says so
+        return self._result(client.append_sealed([(subject, entry)])[1][0])
 
 
 # --- search resolvers --------------------------------------------------------------------------

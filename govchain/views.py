@@ -166,6 +166,8 @@ def case_view(suite: Suite, engine: Engine, case_id: int, now: int | None = None
 
 @dataclass(frozen=True)
 class CreditRecordView:
+    """A public record, with its index among the subject's records."""
+
     index: int
     category: int
     delta: int
@@ -180,17 +182,53 @@ class CreditRecordView:
 
 
 @dataclass(frozen=True)
+class SealedCreditRecordView:
+    """A sealed record (non-public category) as a department entitled to read it opened it: the
+    fields of a public record (its id among sealed records for `index`, no amendment link) and its
+    on-chain commitment."""
+
+    record: CreditRecordView
+    commitment: str
+
+
+@dataclass(frozen=True)
 class CreditView:
     subject: str
-    score: int
+    score: int  # public records only: sealed records never enter the on-chain score
     record_count: int
     records: list[CreditRecordView]
+    sealed_records: list[SealedCreditRecordView] = field(default_factory=list)  # only for a reader department
+    reader: str | None = None  # the department whose key opened `sealed_records`
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def credit_view(suite: Suite, engine: Engine, subject: bytes, public_only: bool = False) -> CreditView:
+def sealed_credit_records(engine: Engine, subject: bytes, department: str, key: bytes) -> list[SealedCreditRecordView]:
+    """The sealed records about `subject` that `department` can open with its reader key `key`
+    (each checked against its on-chain commitment), oldest first."""
+    from govchain.clients.credit import open_sealed_events
+
+    rows = _all(engine, "CreditRegistry", ["CreditRecordSealed", "SealedCreditRecordRevoked"])
+    revoked = {row.args["sealedId"] for row in rows if row.event == "SealedCreditRecordRevoked"}
+    sealed = {row.args["sealedId"]: row for row in rows if row.event == "CreditRecordSealed"}
+    views = []
+    for record in open_sealed_events([row.args for row in sealed.values()], department, key):
+        if record.subject != subject:
+            continue
+        row, entry = sealed[record.sealed_id], record.entry
+        views.append(SealedCreditRecordView(CreditRecordView(
+            record.sealed_id, entry.category, entry.delta, row.args["writer"], _hex(entry.evidence_hash), entry.valid_from,
+            entry.valid_until, row.timestamp, row.tx_hash, record.sealed_id in revoked, None,
+        ), _hex(record.commitment)))  # fmt: skip
+    return views
+
+
+def credit_view(
+    suite: Suite, engine: Engine, subject: bytes, public_only: bool = False, reader: tuple[str, bytes] | None = None
+) -> CreditView:
+    """A subject's score and records; with `reader` (department code, reader key) also the sealed
+    records about it that the department can open."""
     credit = CreditClient(suite)
     timeline = history(engine, "CreditRegistry", ["CreditRecorded", "CreditRecordAmended"], "subject", _hex(subject))
     amended_by: dict[int, int] = {}
@@ -217,7 +255,8 @@ def credit_view(suite: Suite, engine: Engine, subject: bytes, public_only: bool 
                 )  # fmt: skip
             )
         index += 1
-    return CreditView(_hex(subject), credit.score(subject), credit.record_count(subject), records)
+    sealed = sealed_credit_records(engine, subject, *reader) if reader else []
+    return CreditView(_hex(subject), credit.score(subject), credit.record_count(subject), records, sealed, reader[0] if reader else None)
 
 
 # --- lists over the index (REST API and explorer) ------------------------------------------------
@@ -548,13 +587,14 @@ class CreditCategoryRow:
     public: bool
     min_delta: int
     max_delta: int
+    owner: str  # department code
 
 
 def credit_categories(engine: Engine) -> list[CreditCategoryRow]:
     latest: dict[int, CreditCategoryRow] = {}
     for entry in _all(engine, "CreditRegistry", ["CategoryConfigured"]):
         a = entry.args
-        latest[a["category"]] = CreditCategoryRow(a["category"], a["name"], bool(a["active"]), bool(a["isPublic"]), a["minDelta"], a["maxDelta"])
+        latest[a["category"]] = CreditCategoryRow(a["category"], a["name"], bool(a["active"]), bool(a["isPublic"]), a["minDelta"], a["maxDelta"], bytes_text(a["owner"]))
     return sorted(latest.values(), key=lambda c: c.category)
 
 

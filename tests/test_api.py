@@ -70,7 +70,7 @@ def test_health_and_totals(client, scenario, w3):
     assert {c.status for c in cases} == {CaseStatus.IN_REVIEW, CaseStatus.RETURNED, CaseStatus.APPROVED, CaseStatus.REJECTED}
     assert stats["cases_in_progress"] == sum(c.status in (CaseStatus.IN_REVIEW, CaseStatus.RETURNED) for c in cases) == 4
     assert stats["cases_overdue"] == sum(c.overdue for c in cases) == 2  # the pending registration and the investment case
-    assert stats["credit_records"] == 3 and stats["money_disbursed_fen"] == 0  # no fund paid out in this scenario
+    assert stats["credit_records"] == 2 and stats["money_disbursed_fen"] == 0  # public records; no fund paid out here
 
 
 def test_case_list_replayed_from_events_matches_the_chain(client, scenario):
@@ -95,7 +95,7 @@ def test_blocks_and_transactions(client, w3):
     assert block["hash"] == chain["hash"].to_0x_hex() and len(block["transactions"]) == len(chain["transactions"])
     latest = get(client, "/api/transactions", limit=5)["items"]
     assert latest[0]["hash"] == w3.eth.get_block(latest[0]["block_number"])["transactions"][-1].to_0x_hex()
-    assert latest[0]["to_name"] == "CreditRegistry" and latest[0]["function"] == "append"
+    assert latest[0]["to_name"] == "CreditRegistry" and latest[0]["function"] == "appendSealed"
     get(client, f"/api/blocks/{head + 1000}", 404)
     assert get(client, "/api/blocks/-1", 422)["error"] == "invalid_request"
 
@@ -188,13 +188,14 @@ def test_case_timeline(client, scenario):
 
 def test_credit_shows_public_categories_only(client):
     credit = get(client, f"/api/credit/{REGISTERED}")
-    assert credit["score"] == 0 and credit["record_count"] == 3  # -5 + 8 - 3, over every category
+    assert credit["score"] == 3 and credit["record_count"] == 2  # -5 + 8: the sealed -3 is not in the public ledger
     assert [(r["category"], r["delta"]) for r in credit["records"]] == [(1, -5), (1, 8)]
     assert credit["records"][0]["category_name"] == "纳税信用 tax compliance"
     exported = parse_csv(get(client, f"/api/credit/{REGISTERED}/records/export.csv"))
     assert [int(r["delta"]) for r in exported] == [-5, 8]
     categories = get(client, "/api/credit/categories")
     assert [c["public"] for c in categories] == [True, True, True, True, False, False]
+    assert [c["owner"] for c in categories] == ["TAX", "SAMR", "DRC", "DRC", "HRSS", "DRC"]
     commitment = "0x" + identity_commitment(ID_NUMBER, SALT).hex()
     assert get(client, f"/api/credit/{commitment}")["records"] == []
 
@@ -294,6 +295,45 @@ def test_department_decision_needs_the_right_department(client, scenario, w3):
     assert get(client, f"/api/enterprises/{PENDING}")["status"] == "REGISTERED"
     me = client.get("/api/departments/me", headers={"X-API-Key": KEYS["SAMR"]}).json()
     assert me["department"] == "SAMR" and me["officer"] == dev_accounts(31337)[OFFICERS["SAMR"]].address
+
+
+def test_a_sealed_credit_record_is_not_readable_anywhere_public(client, scenario):
+    """The review read a non-public record's subject, category and delta from /api/transactions,
+    /api/events and /tx/ although the credit list hid it. Now its content is not on chain in plaintext:
+    every public view of its transaction shows the sealed record's commitment, nothing of the record."""
+    record = scenario.sealed.record
+    assert (record.entry.category, record.entry.delta) == (5, -3)
+    secrets = {
+        "subject": record.subject.hex(), "USCC": REGISTERED, "evidence": record.entry.evidence_hash.hex(),
+        "delta word": (2**256 - 3).to_bytes(32, "big").hex(),
+    }  # fmt: skip
+    tx = client.get(f"/api/transactions/{scenario.sealed_tx}")
+    events = client.get(f"/api/events?tx_hash={scenario.sealed_tx}")
+    sealed_events = client.get("/api/events?contract=CreditRegistry&event=CreditRecordSealed")
+    page = client.get(f"/tx/{scenario.sealed_tx}")
+    for response in (tx, events, sealed_events, page):
+        assert response.status_code == 200
+        text = response.text.lower()
+        assert record.commitment.hex() in text  # the sealed record is there, as its commitment
+        for what, secret in secrets.items():
+            assert secret.lower() not in text, f"the {what} of a sealed record is public at {response.url}"
+    decoded = tx.json()
+    assert decoded["call"]["function"] == "appendSealed" and decoded["events"][0]["event"] == "CreditRecordSealed"
+    assert set(decoded["events"][0]["args"]) == {"sealedId", "category", "writer", "commitment", "readers", "ciphertexts"}
+    assert "密封信用记录" in page.text  # the page says what it is
+    assert [r["category"] for r in get(client, f"/api/credit/{REGISTERED}")["records"]] == [1, 1]
+
+
+def test_department_appends_a_sealed_credit_record_through_the_api(client, w3, portal):
+    record = {"category": 5, "delta": -7, "evidence_hash": "0x" + "cd" * 32}
+    written = client.post(f"/api/credit/{REJECTED}/records", json=record, headers={"X-API-Key": KEYS["HRSS"]})
+    assert written.status_code == 200, written.text
+    assert [e["event"] for e in written.json()["events"]] == ["CreditRecordSealed"]
+    assert "cd" * 32 not in written.text.lower()
+    assert get(client, f"/api/credit/{REJECTED}")["records"] == []
+    # a department that does not own the category is refused by the contract
+    refused = client.post(f"/api/credit/{REJECTED}/records", json=record, headers={"X-API-Key": KEYS["TAX"]})
+    assert refused.status_code == 409 and refused.json()["details"]["contract_error"] == "CreditRegistryNotCategoryOwner"
 
 
 def test_department_appends_a_credit_record(client, w3, portal):

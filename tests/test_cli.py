@@ -99,7 +99,9 @@ def scenario(suite_deployment, w3, artifacts):
     w3.provider.make_request("evm_mine", [])
     credit = CreditClient(suite, make_sender(w3, artifacts, 6))
     credit.append(uscc_subject(USCC), CreditEntry(1, -5, os.urandom(32)))
-    credit.append(uscc_subject(USCC), CreditEntry(5, -3, os.urandom(32)))  # a private category
+    credit.append(uscc_subject(USCC), CreditEntry(1, 2, os.urandom(32)))
+    hrss = CreditClient(suite, make_sender(w3, artifacts, 10))  # a private category: sealed
+    hrss.append_sealed([(uscc_subject(USCC), CreditEntry(5, -3, os.urandom(32)))])
     return {"case": case_id, "overdue_case": overdue_case, "applied": applied}
 
 
@@ -124,9 +126,21 @@ def test_case_show_marks_overdue_steps(env, scenario):
 
 def test_credit_show_public_only(env, scenario):
     everything = json.loads(run(["credit", "show", USCC, "--json"], env).stdout)
-    assert everything["score"] == -8 and [r["delta"] for r in everything["records"]] == [-5, -3]
+    assert everything["score"] == -3 and [r["delta"] for r in everything["records"]] == [-5, 2]
+    assert everything["sealed_records"] == [] and everything["reader"] is None
     public = json.loads(run(["credit", "show", USCC, "--public", "--json"], env).stdout)
-    assert [r["category"] for r in public["records"]] == [1]
+    assert [r["category"] for r in public["records"]] == [1, 1]
+
+
+def test_credit_show_opens_sealed_records_for_an_entitled_department(env, scenario):
+    hrss = json.loads(run(["credit", "show", USCC, "--department", "HRSS", "--json"], env).stdout)
+    assert hrss["reader"] == "HRSS" and hrss["score"] == -3  # sealed records are not in the public score
+    assert [(r["record"]["category"], r["record"]["delta"], r["record"]["revoked"]) for r in hrss["sealed_records"]] == [(5, -3, False)]
+    assert hrss["sealed_records"][0]["commitment"].startswith("0x")
+    assert "sealed #0" in run(["credit", "show", USCC, "--department", "drc"], env).stdout
+    # a department the category is not sealed to sees none of it
+    tax = json.loads(run(["credit", "show", USCC, "--department", "TAX", "--json"], env).stdout)
+    assert tax["sealed_records"] == [] and tax["reader"] == "TAX"
 
 
 @pytest.mark.parametrize(

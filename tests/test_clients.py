@@ -89,13 +89,34 @@ def test_client_errors_are_typed_and_send_nothing(suite, w3, artifacts):
 
 
 def test_credit_append_many_is_pipelined_and_scored(suite, w3, artifacts):
-    credit = CreditClient(suite, make_sender(w3, artifacts, 6))  # a tax officer
+    credit = CreditClient(suite, make_sender(w3, artifacts, 6))  # a tax officer: owns category 1
+    drc = CreditClient(suite, make_sender(w3, artifacts, 14))  # a DRC officer: owns 3, 4 and 6
     subjects = [os.urandom(32) for _ in range(40)]
-    records = [(s, CreditEntry(1, -5, os.urandom(32))) for s in subjects] * 2 + [(subjects[0], CreditEntry(4, 30, b"\x09" * 32))]
-    receipts = credit.append_many(records)
+    receipts = credit.append_many([(s, CreditEntry(1, -5, os.urandom(32))) for s in subjects] * 2)
+    receipts += drc.append_many([(subjects[0], CreditEntry(4, 30, b"\x09" * 32))])
     assert all(r.status == 1 for r in receipts)
     assert credit.score(subjects[0]) == -10 + 30 and credit.score(subjects[1]) == -10
-    credit.revoke(subjects[0], 2, b"\x0a" * 32)
+    with pytest.raises(revert_class("CreditRegistryNotCategoryOwner")):
+        credit.revoke(subjects[0], 2, b"\x0a" * 32)  # the commendation is DRC's
+    drc.revoke(subjects[0], 2, b"\x0a" * 32)
     assert credit.score(subjects[0]) == -10 and credit.record_count(subjects[0]) == 4
     with pytest.raises(revert_class("CreditRegistryDeltaOutOfRange")):
-        credit.append(subjects[1], CreditEntry(2, 5, b"\x01" * 32))  # penalties cannot raise a score
+        drc.append(subjects[1], CreditEntry(3, 5, b"\x01" * 32))  # judgments cannot raise a score
+    with pytest.raises(revert_class("CreditRegistryNonPublicCategory")):
+        credit.append(subjects[1], CreditEntry(5, -1, b"\x01" * 32))  # a non-public category is sealed only
+
+
+def test_credit_sealed_records_round_trip(suite, w3, artifacts):
+    from govchain.clients.credit import dev_reader_key, open_sealed_events
+
+    hrss = CreditClient(suite, make_sender(w3, artifacts, 10))
+    subject = os.urandom(32)
+    sealed, receipts = hrss.append_sealed([(subject, CreditEntry(5, -4, b"\x05" * 32, 1_735_689_600, 0))])
+    assert [s.readers for s in sealed] == [(b"HRSS".ljust(32, b"\0"), b"DRC".ljust(32, b"\0"))]
+    args = [e.__dict__ for r in receipts for e in hrss.events(r) if type(e).__name__ == "CreditRecordSealed"]
+    opened = open_sealed_events(args, "DRC", dev_reader_key(w3.eth.chain_id, "DRC"))
+    assert [(o.subject, o.entry, o.sealed_id) for o in opened] == [(subject, sealed[0].record.entry, sealed[0].record.sealed_id)]
+    assert hrss.sealed_state(sealed[0].record.sealed_id) == (5, False)
+    hrss.revoke_sealed(sealed[0].record.sealed_id, b"\x06" * 32)
+    assert hrss.sealed_state(sealed[0].record.sealed_id) == (5, True)
+    assert hrss.score(subject) == 0

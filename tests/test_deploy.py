@@ -6,6 +6,7 @@ import copy
 import json
 
 from conftest import make_sender
+from govchain.clients.credit import dev_reader_key, reader_public_key
 from govchain.connection import Deployment, Suite
 from govchain.deploy import ADMIN_ROLE, SUITE, code32, deploy_suite, load_consortium, role_id
 from govchain.signer import dev_accounts
@@ -74,7 +75,14 @@ def test_credit_categories_and_writers(suite_deployment, w3, artifacts):
     suite = Suite(w3, Deployment.load(suite_deployment.path), artifacts)
     credit = suite.contract("CreditRegistry").functions
     for entry in load_consortium()["credit_categories"]:
-        assert tuple(credit.getCategory(entry["id"]).call()) == (True, True, entry["public"], entry["min_delta"], entry["max_delta"])
+        owner = code32(entry["owner"])
+        assert tuple(credit.getCategory(entry["id"]).call()) == (True, True, entry["public"], entry["min_delta"], entry["max_delta"], owner)
+        readers = [bytes(r) for r in credit.categoryReaders(entry["id"]).call()]
+        assert readers == [code32(r) for r in entry.get("readers", [])]
+        assert entry["public"] or owner in readers  # the owner reads its sealed records
+        for reader in entry.get("readers", []):
+            key = reader_public_key(dev_reader_key(w3.eth.chain_id, reader))
+            assert bytes(credit.readerKey(code32(reader)).call()) == key
     tax_officer = dev_accounts(w3.eth.chain_id)[6].address
     assert credit.hasRole(role_id("CREDIT_WRITER_ROLE"), tax_officer).call()
     assert not credit.hasRole(role_id("CREDIT_WRITER_ROLE"), dev_accounts(w3.eth.chain_id)[12].address).call()

@@ -44,6 +44,8 @@ class Scenario:
     pending_case: int
     overdue_case: int
     relayed_tx: str
+    sealed: Any = None  # the sealed (non-public) credit record about REGISTERED (govchain.clients.Sealed)
+    sealed_tx: str = ""
 
 
 def seed(w3: Any, artifacts: Any, deployment_path: Path) -> Scenario:
@@ -82,8 +84,10 @@ def seed(w3: Any, artifacts: Any, deployment_path: Path) -> Scenario:
     tax = CreditClient(suite, make_sender(w3, artifacts, OFFICERS["TAX"]))
     tax.append(uscc_subject(REGISTERED), CreditEntry(1, -5, os.urandom(32)))
     tax.append(uscc_subject(REGISTERED), CreditEntry(1, 8, os.urandom(32)))
-    CreditClient(suite, make_sender(w3, artifacts, OFFICERS["HRSS"])).append(uscc_subject(REGISTERED), CreditEntry(5, -3, os.urandom(32)))
-    return Scenario(suite, deployment_path, citizen, registered_case, rejected_case, pending_case, overdue_case, relayed[0].tx_hash)
+    hrss = CreditClient(suite, make_sender(w3, artifacts, OFFICERS["HRSS"]))  # a non-public category: sealed
+    sealed, receipts = hrss.append_sealed([(uscc_subject(REGISTERED), CreditEntry(5, -3, os.urandom(32), 1_735_689_600, 0))])
+    return Scenario(suite, deployment_path, citizen, registered_case, rejected_case, pending_case, overdue_case,
+                    relayed[0].tx_hash, sealed[0], receipts[0].tx_hash)  # fmt: skip
 
 
 def make_portal(w3: Any, deployment_path: Path, database: Path) -> Portal:

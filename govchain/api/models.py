@@ -298,9 +298,9 @@ class CreditRecord(Model):
 
 class Credit(Model):
     subject: str
-    score: int = Field(description="the on-chain score over all categories")
-    record_count: int = Field(description="all records, public or not")
-    records: list[CreditRecord] = Field(description="public categories only")
+    score: int = Field(description="the on-chain score: the sum of the subject's public records (sealed records never enter it)")
+    record_count: int = Field(description="the subject's public records, amendments included")
+    records: list[CreditRecord] = Field(description="public categories only (non-public ones are sealed on chain)")
 
 
 class CreditCategory(Model):
@@ -310,6 +310,7 @@ class CreditCategory(Model):
     public: bool
     min_delta: int
     max_delta: int
+    owner: str = Field(description="code of the department that writes, corrects and revokes the category's records")
 
 
 class Department(Model):

@@ -1,7 +1,7 @@
 """Typed clients, one per contract of the suite."""
 
 from govchain.clients.base import ClientError, ContractClient
-from govchain.clients.credit import CreditClient, CreditEntry
+from govchain.clients.credit import CreditClient, CreditEntry, Sealed, SealedRecord, SealedRecordError
 from govchain.clients.enterprise import ChangeKind, Enterprise, EnterpriseClient, EnterpriseStatus
 from govchain.clients.funds import (
     BudgetClient,
@@ -18,6 +18,7 @@ from govchain.clients.workflow import Case, CaseStatus, Decision, UnknownCase, W
 
 __all__ = [
     "Binding", "Case", "CaseStatus", "ChangeKind", "ClientError", "ContractClient", "CreditClient", "CreditEntry",
+    "Sealed", "SealedRecord", "SealedRecordError",
     "Decision", "Enterprise", "EnterpriseClient", "EnterpriseStatus", "IdentityClient", "IdentityKind",
     "UnknownCase", "WorkflowClient", "BudgetClient", "BudgetLine", "DisbursementClient", "EligibilityClient",
     "PayoutMode", "ProgramClient", "ProposedBatch", "Refusal",

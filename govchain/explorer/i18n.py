@@ -42,6 +42,8 @@ EVENT = {
     "EnterpriseSuspended": ("暂停", "suspended"),
     "EnterpriseReinstated": ("恢复", "reinstated"),
     "EnterpriseDeregistered": ("注销", "deregistered"),
+    "CreditRecordSealed": ("密封信用记录（仅承诺值公开）", "sealed credit record (only its commitment is public)"),
+    "SealedCreditRecordRevoked": ("密封信用记录已撤销", "sealed credit record revoked"),
 }
 ROLE = {
     "DEFAULT_ADMIN_ROLE": ("治理管理员", "governance admin"),

@@ -121,7 +121,7 @@ def credit_records(subject: str = SubjectPath, paging: Paging = Depends(), porta
 
 @router.post(
     "/credit/{subject}/records", response_model=WriteResult, tags=["department actions"], responses=WRITE_RESPONSES,
-    summary="Append a credit record (the department's officer signs)",
+    summary="Append a credit record (the department's officer signs; a non-public category's record is sealed)",
 )  # fmt: skip
 def append_credit(
     subject: str = SubjectPath,
