@@ -37,7 +37,7 @@ from govchain.connection import RPC_TIMEOUT_S, Deployment, Suite, connect
 from govchain.deploy import load_consortium
 from govchain.domain import InvalidUSCC, uscc_subject, validate_uscc
 from govchain.exceptions import ConfigError, GovchainError, SignerError
-from govchain.indexer import Indexer, SyncResult
+from govchain.indexer import Indexer, ProjectionFailure, SyncResult
 from govchain.ledger import LRU, Ledger
 from govchain.relay import Relayer, RelayError, SignedRequest
 from govchain.sender import Receipt, TransactionSender
@@ -49,6 +49,7 @@ MIN_API_KEY_LENGTH = 16
 HTTP_POOL = 64  # pooled connections to the chain node (one per concurrent request thread)
 DETAIL_CACHE = 10_000  # detail views kept per kind (enterprise, case, credit) until the index moves
 RELAYER_DEPARTMENT = "BDB"  # the big-data bureau relays citizens' applications on dev chains
+HEALTH_FAILURES = 20  # projection failures listed by /api/health (the count covers all of them)
 
 
 class NotFound(GovchainError):
@@ -250,6 +251,13 @@ class Stats:
 
 
 @dataclass(frozen=True)
+class IndexHealth:
+    degraded: bool  # some indexed events could not be projected: figures built from them may be incomplete
+    failure_count: int
+    failures: list[ProjectionFailure]  # the first HEALTH_FAILURES, oldest event first
+
+
+@dataclass(frozen=True)
 class WriteResult:
     tx_hash: str
     block_number: int
@@ -328,7 +336,7 @@ class Portal:
         self.payouts_lookup_url: str | None = None  # "verify my payment": e.g. "/api/payouts?commitment={commitment}"
         self.verify_scripts: list[str] = []  # extra scripts on the verify page (they hear `govchain:commitment`)
         # index version and memo
-        self._version: tuple[float, tuple[int, str] | None] = (0.0, None)
+        self._version: tuple[float, tuple[int, str, int] | None] = (0.0, None)
         self._version_lock = threading.Lock()
         self._memo: dict[str, tuple[Any, Any]] = {}
         self._details: dict[str, LRU[Any, tuple[Any, Any]]] = {}
@@ -362,15 +370,15 @@ class Portal:
             self._sync_wanted.wait(interval)
             self._sync_wanted.clear()
 
-    def version(self, refresh: bool = False) -> tuple[int, str] | None:
-        """The index checkpoint (re-read at most every VERSION_TTL_S). When it moved, checks that the
-        previous checkpoint block is still on the chain and forgets the caches if not (a reorg
-        handled by another process's indexer)."""
+    def version(self, refresh: bool = False) -> tuple[int, str, int] | None:
+        """The index checkpoint and projection generation (re-read at most every VERSION_TTL_S). When
+        it moved, checks that the previous checkpoint block is still on the chain and forgets the
+        caches if not (a reorg handled by another process's indexer)."""
         with self._version_lock:
             fetched, current = self._version
             if not refresh and time.monotonic() - fetched < VERSION_TTL_S:
                 return current
-        latest = views.index_checkpoint(self.engine)
+        latest = self.indexer.version()
         if current is not None and latest != current:
             if not latest or latest[0] < current[0] or self.ledger.chain_hash(current[0]) != current[1]:
                 self._forget()
@@ -398,6 +406,15 @@ class Portal:
         with self._memo_lock:
             self._memo[name] = (version, value)
         return value
+
+    def index_health(self) -> IndexHealth:
+        """Whether every indexed event is projected; the recorded projection failures if not."""
+
+        def compute() -> IndexHealth:
+            count = self.indexer.failure_count()
+            return IndexHealth(count > 0, count, self.indexer.failures(limit=HEALTH_FAILURES) if count else [])
+
+        return self.memo("index_health", compute)
 
     def now(self) -> int:
         """Chain time: the latest block's timestamp (cases are overdue by chain time, as on chain)."""

@@ -56,11 +56,26 @@ WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
 # --- chain -------------------------------------------------------------------------------------
 
 
+class ProjectionFailure(Model):
+    projection: str = Field(description="the projection that could not apply the event, e.g. funds")
+    block_number: int
+    log_index: int
+    tx_hash: str
+    contract: str
+    event: str
+    error: str
+
+
 class Health(Model):
     chain_id: int
     head_block: int
     indexed_block: int | None
     index_lag_blocks: int | None
+    status: Literal["ok", "degraded"] = Field(
+        description="degraded: some indexed events could not be projected, so figures built from them may be incomplete"
+    )
+    projection_failure_count: int
+    projection_failures: list[ProjectionFailure] = Field(description="the first failures, oldest event first")
 
 
 class TxSummary(Model):

@@ -119,6 +119,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         switch_url=request.url.path + "?" + urlencode(params),
         portal=portal,
         chain_id=portal.chain_id,
+        index_health=portal.index_health(),
         **context,
     )
     response = HTMLResponse(html, status_code=status)
