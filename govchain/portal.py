@@ -35,7 +35,7 @@ from govchain.clients import CreditClient, CreditEntry, Decision, UnknownCase, W
 from govchain.config import Config
 from govchain.connection import RPC_TIMEOUT_S, Deployment, Suite, connect
 from govchain.deploy import load_consortium
-from govchain.domain import InvalidUSCC, uscc_subject, validate_uscc
+from govchain.domain import InvalidUSCC, contains_id_number, uscc_subject, validate_uscc
 from govchain.exceptions import ConfigError, GovchainError, SignerError
 from govchain.indexer import Indexer, ProjectionFailure, SyncResult
 from govchain.ledger import LRU, Ledger
@@ -62,6 +62,10 @@ class Unauthorized(GovchainError):
 
 class Unavailable(GovchainError):
     """A service the request needs is not configured (503)."""
+
+
+class PersonalDataRefused(GovchainError):
+    """The query is (or contains) an ID-card number: refused without echoing it (400)."""
 
 
 def read_web3(config: Config) -> Web3:
@@ -521,6 +525,11 @@ class Portal:
         query = query.strip()
         if not query:
             return []
+        if contains_id_number(query):
+            raise PersonalDataRefused(
+                "this looks like an ID-card number: it is not searched, stored or echoed. To check your payments, "
+                "use “verify my payment” (/verify): it computes your identity commitment in your browser"
+            )
         hits: list[SearchHit] = []
         for resolver in self.search_resolvers:
             hits += resolver(self, query)
