@@ -6,6 +6,8 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from govchain.indexer import ProjectionFailure
+
 T = TypeVar("T")
 
 Address = Annotated[str, StringConstraints(pattern=r"^0x[0-9a-fA-F]{40}$"), Field(examples=["0x70997970C51812dc3A010C7d01b50e0d17dc79C8"])]
@@ -56,16 +58,6 @@ WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
 # --- chain -------------------------------------------------------------------------------------
 
 
-class ProjectionFailure(Model):
-    projection: str = Field(description="the projection that could not apply the event, e.g. funds")
-    block_number: int
-    log_index: int
-    tx_hash: str
-    contract: str
-    event: str
-    error: str
-
-
 class Health(Model):
     chain_id: int
     head_block: int
@@ -75,7 +67,9 @@ class Health(Model):
         description="degraded: some indexed events could not be projected, so figures built from them may be incomplete"
     )
     projection_failure_count: int
-    projection_failures: list[ProjectionFailure] = Field(description="the first failures, oldest event first")
+    projection_failures: list[ProjectionFailure] = Field(
+        description="the first failures (block, log index, tx, event, the projection and its error), oldest event first"
+    )
 
 
 class TxSummary(Model):
