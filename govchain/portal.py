@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import os
 import re
 import secrets
@@ -43,6 +44,8 @@ from govchain.relay import Relayer, RelayError, SignedRequest
 from govchain.sender import Receipt, TransactionSender
 from govchain.signer import DEV_CHAIN_IDS, dev_accounts, load_signer
 from govchain import views
+
+log = logging.getLogger("govchain.portal")
 
 VERSION_TTL_S = 0.5  # how long the index checkpoint is reused before reading it again
 MIN_API_KEY_LENGTH = 16
@@ -347,6 +350,7 @@ class Portal:
         self._memo_lock = threading.Lock()
         self._sync_lock = threading.Lock()
         self._sync_wanted = threading.Event()
+        self._failures_logged = 0
 
     # --- index ------------------------------------------------------------------------------
 
@@ -354,6 +358,12 @@ class Portal:
         """Bring the index up to the chain head (one at a time), then refresh caches."""
         with self._sync_lock:
             result = self.indexer.sync()
+            if result.failures != self._failures_logged:  # a log line each time the count changes, not each sync
+                self._failures_logged = result.failures
+                for failure in self.indexer.failures(limit=HEALTH_FAILURES) if result.failures else []:
+                    log.error("index degraded: %s", failure.describe())
+                if not result.failures:
+                    log.warning("index healthy again: every indexed event is projected")
         if result.rolled_back_to is not None:
             self._forget()
         self.version(refresh=True)

@@ -5,6 +5,7 @@ non-zero; a run that replays the projections (after a fix) heals it. Real Anvil,
 from __future__ import annotations
 
 import json
+import logging
 
 from brownie import web3
 from fastapi.testclient import TestClient
@@ -16,7 +17,7 @@ from index_support import drop_enrollments, pay_pension
 from web_support import get, make_portal, seed_funds
 
 
-def test_health_and_every_page_report_a_degraded_index_until_a_restart_replays_it(tmp_path, w3, artifacts, suite_deployment):
+def test_health_and_every_page_report_a_degraded_index_until_a_restart_replays_it(tmp_path, w3, artifacts, suite_deployment, caplog):
     funds = seed_funds(w3, artifacts, suite_deployment.path)
     portal = make_portal(w3, suite_deployment.path, tmp_path / "index.db")
     client = TestClient(create_app(portal=portal), raise_server_exceptions=False)
@@ -26,10 +27,12 @@ def test_health_and_every_page_report_a_degraded_index_until_a_restart_replays_i
 
     drop_enrollments(portal.engine, funds["pension"])  # as a projection bug that lost them would
     paid = pay_pension(w3, artifacts, funds, 1)
-    portal.sync()
+    with caplog.at_level(logging.ERROR, logger="govchain.portal"):
+        portal.sync()
+    assert f"index degraded: block {paid.block_number}" in caplog.text  # the server's log says so too
     health = get(client, "/api/health")
     assert health["status"] == "degraded" and health["projection_failure_count"] == 1
-    assert health["indexed_block"] == health["head_block"]  # the index is not stuck
+    assert health["indexed_block"] == w3.eth.block_number  # the index is not stuck (head_block is cached for 0.5 s)
     [failure] = health["projection_failures"]
     assert (failure["projection"], failure["block_number"], failure["tx_hash"], failure["contract"], failure["event"]) == (
         "funds", paid.block_number, paid.tx_hash, "Disbursements", "BatchExecuted"
