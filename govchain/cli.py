@@ -34,6 +34,9 @@ PortOption = typer.Option(DEFAULT_PORT, "--port", help="RPC port of the local ch
 JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
 
 
+INDEX_FAILURES_SHOWN = 20  # projection failures `govchain index` lists (it counts all of them)
+
+
 def _fail(exc: GovchainError) -> None:
     err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
     raise typer.Exit(1)
@@ -123,18 +126,31 @@ def index(
     except GovchainError as exc:
         _fail(exc)
         return
+    failures = indexer.failures(limit=INDEX_FAILURES_SHOWN)
     if as_json:
-        _emit_json({**dataclasses.asdict(result), "total_events": indexer.count(), "database": config.database_url})
-        return
-    if result.rolled_back_to is not None:
-        console.print(f"[yellow]reorg: rolled back to block {result.rolled_back_to} and re-indexed[/]")
-    if result.from_block > result.to_block:
-        console.print(f"index is up to date at block {result.to_block}; {indexer.count()} event(s) in {config.database_url}")
-        return
-    console.print(
-        f"indexed blocks {result.from_block}..{result.to_block}: {result.events} new event(s) "
-        f"in {result.seconds:.2f}s; {indexer.count()} in {config.database_url}"
-    )
+        _emit_json({**dataclasses.asdict(result), "total_events": indexer.count(), "database": config.database_url,
+                    "projection_failures": [dataclasses.asdict(f) for f in failures]})  # fmt: skip
+    else:
+        if result.rolled_back_to is not None:
+            console.print(f"[yellow]reorg: rolled back to block {result.rolled_back_to} and re-indexed[/]")
+        if result.reprojected:
+            console.print("replayed the projections from the stored events (failures were recorded by an earlier run)")
+        if result.from_block > result.to_block:
+            console.print(f"index is up to date at block {result.to_block}; {indexer.count()} event(s) in {config.database_url}")
+        else:
+            console.print(
+                f"indexed blocks {result.from_block}..{result.to_block}: {result.events} new event(s) "
+                f"in {result.seconds:.2f}s; {indexer.count()} in {config.database_url}"
+            )
+    if result.failures:
+        for failure in failures:
+            err_console.print(f"[red]projection failure:[/] {failure.describe()}", highlight=False)
+        err_console.print(
+            f"[bold red]error:[/] the index is degraded: {result.failures} event(s) could not be projected (the raw events "
+            "are all stored). Fix the projection, then run `govchain index` again: it replays the projections.",
+            highlight=False,
+        )
+        raise typer.Exit(1)
 
 
 @app.command("demo")
@@ -192,7 +208,8 @@ def _open_index():  # noqa: ANN202 - (suite, indexer) for the read commands
     config = Config.load()
     suite = Suite.from_config(config)
     indexer = Indexer(suite.w3, suite.deployment, suite.artifacts, config.database_url)
-    indexer.sync()
+    if indexer.sync().failures:
+        err_console.print("[yellow]warning:[/] the index is degraded (see `govchain index`): fund figures may be incomplete")
     return suite, indexer
 
 

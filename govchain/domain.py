@@ -9,7 +9,9 @@ Tests compare each with the contracts bit for bit (tests/test_domain.py).
 
 from __future__ import annotations
 
+import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 
 from eth_abi import encode
@@ -82,10 +84,49 @@ def validate_id_number(id_number: str) -> str:
     normalized = id_number.strip().upper()
     if len(normalized) != 18 or not normalized[:17].isdigit():
         raise InvalidIdNumber("an ID-card number has 17 digits and a check character")
-    expected = ID_CARD_CHECK[sum(int(d) * w for d, w in zip(normalized[:17], ID_CARD_WEIGHTS)) % 11]
-    if normalized[17] != expected:
+    if normalized[17] != id_check_character(normalized[:17]):
         raise InvalidIdNumber("the ID-card number's check character is wrong")
     return normalized
+
+
+def id_check_character(first17: str) -> str:
+    """GB 11643: the 18th character of an ID-card number whose first 17 digits are `first17`."""
+    return ID_CARD_CHECK[sum(int(d) * w for d, w in zip(first17, ID_CARD_WEIGHTS, strict=True)) % 11]
+
+
+# --- recognising an ID-card number typed where it must not go (the explorer's search box) ------------
+# The twin of govchainIdentity.containsIdNumber (explorer/static/identity.js); tests compare the two.
+
+_ID18 = re.compile(r"[1-9][0-9]{16}[0-9X]")
+_ID15 = re.compile(r"[1-9][0-9]{14}")  # the legacy 15-digit number: birth date as YYMMDD, no check character
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _is_birth_date(yyyymmdd: str) -> bool:
+    year, month, day = int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8])
+    if not (1900 <= year <= 2099 and 1 <= month <= 12):
+        return False
+    leap = (year % 4 == 0 and year % 100 != 0) or year % 400 == 0
+    return 1 <= day <= (29 if month == 2 and leap else _DAYS[month - 1])
+
+
+def looks_like_id_number(text: str) -> bool:
+    """Whether `text` (upper case, no separators) is shaped as a resident ID-card number: 18 characters
+    (17 digits and a digit or X) with a real birth date at 7-14 and the GB 11643 check character, or
+    with a wrong one unless it is a valid USCC (a mistyped ID number is still personal data); or the
+    legacy 15 digits with a real birth date at 7-12."""
+    if _ID18.fullmatch(text) and _is_birth_date(text[6:14]):
+        return text[17] == id_check_character(text[:17]) or not is_valid_uscc(text)
+    return bool(_ID15.fullmatch(text)) and _is_birth_date("19" + text[6:12])
+
+
+def contains_id_number(query: str) -> bool:
+    """Whether a search query is, or contains, an ID-card number: compared after Unicode NFKC (full-width
+    digits typed with a Chinese input method) and upper-casing, as a whole without separators
+    ("370202 19900101 1237") and word by word ("身份证 370202199001011237")."""
+    text = unicodedata.normalize("NFKC", query).upper()
+    candidates = [re.sub(r"[^0-9A-Z]", "", text), *re.findall(r"[0-9A-Z]+", text)]
+    return any(looks_like_id_number(candidate) for candidate in candidates)
 
 
 def new_salt() -> bytes:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import os
 import re
 import secrets
@@ -35,20 +36,23 @@ from govchain.clients import CreditClient, CreditEntry, Decision, UnknownCase, W
 from govchain.config import Config
 from govchain.connection import RPC_TIMEOUT_S, Deployment, Suite, connect
 from govchain.deploy import load_consortium
-from govchain.domain import InvalidUSCC, uscc_subject, validate_uscc
+from govchain.domain import InvalidUSCC, contains_id_number, uscc_subject, validate_uscc
 from govchain.exceptions import ConfigError, GovchainError, SignerError
-from govchain.indexer import Indexer, SyncResult
+from govchain.indexer import Indexer, ProjectionFailure, SyncResult
 from govchain.ledger import LRU, Ledger
 from govchain.relay import Relayer, RelayError, SignedRequest
 from govchain.sender import Receipt, TransactionSender
 from govchain.signer import DEV_CHAIN_IDS, dev_accounts, load_signer
 from govchain import views
 
+log = logging.getLogger("govchain.portal")
+
 VERSION_TTL_S = 0.5  # how long the index checkpoint is reused before reading it again
 MIN_API_KEY_LENGTH = 16
 HTTP_POOL = 64  # pooled connections to the chain node (one per concurrent request thread)
 DETAIL_CACHE = 10_000  # detail views kept per kind (enterprise, case, credit) until the index moves
 RELAYER_DEPARTMENT = "BDB"  # the big-data bureau relays citizens' applications on dev chains
+HEALTH_FAILURES = 20  # projection failures listed by /api/health (the count covers all of them)
 
 
 class NotFound(GovchainError):
@@ -61,6 +65,10 @@ class Unauthorized(GovchainError):
 
 class Unavailable(GovchainError):
     """A service the request needs is not configured (503)."""
+
+
+class PersonalDataRefused(GovchainError):
+    """The query is (or contains) an ID-card number: refused without echoing it (400)."""
 
 
 def read_web3(config: Config) -> Web3:
@@ -250,6 +258,13 @@ class Stats:
 
 
 @dataclass(frozen=True)
+class IndexHealth:
+    degraded: bool  # some indexed events could not be projected: figures built from them may be incomplete
+    failure_count: int
+    failures: list[ProjectionFailure]  # the first HEALTH_FAILURES, oldest event first
+
+
+@dataclass(frozen=True)
 class WriteResult:
     tx_hash: str
     block_number: int
@@ -328,13 +343,14 @@ class Portal:
         self.payouts_lookup_url: str | None = None  # "verify my payment": e.g. "/api/payouts?commitment={commitment}"
         self.verify_scripts: list[str] = []  # extra scripts on the verify page (they hear `govchain:commitment`)
         # index version and memo
-        self._version: tuple[float, tuple[int, str] | None] = (0.0, None)
+        self._version: tuple[float, tuple[int, str, int] | None] = (0.0, None)
         self._version_lock = threading.Lock()
         self._memo: dict[str, tuple[Any, Any]] = {}
         self._details: dict[str, LRU[Any, tuple[Any, Any]]] = {}
         self._memo_lock = threading.Lock()
         self._sync_lock = threading.Lock()
         self._sync_wanted = threading.Event()
+        self._failures_logged = 0
 
     # --- index ------------------------------------------------------------------------------
 
@@ -342,6 +358,12 @@ class Portal:
         """Bring the index up to the chain head (one at a time), then refresh caches."""
         with self._sync_lock:
             result = self.indexer.sync()
+            if result.failures != self._failures_logged:  # a log line each time the count changes, not each sync
+                self._failures_logged = result.failures
+                for failure in self.indexer.failures(limit=HEALTH_FAILURES) if result.failures else []:
+                    log.error("index degraded: %s", failure.describe())
+                if not result.failures:
+                    log.warning("index healthy again: every indexed event is projected")
         if result.rolled_back_to is not None:
             self._forget()
         self.version(refresh=True)
@@ -362,15 +384,15 @@ class Portal:
             self._sync_wanted.wait(interval)
             self._sync_wanted.clear()
 
-    def version(self, refresh: bool = False) -> tuple[int, str] | None:
-        """The index checkpoint (re-read at most every VERSION_TTL_S). When it moved, checks that the
-        previous checkpoint block is still on the chain and forgets the caches if not (a reorg
-        handled by another process's indexer)."""
+    def version(self, refresh: bool = False) -> tuple[int, str, int] | None:
+        """The index checkpoint and projection generation (re-read at most every VERSION_TTL_S). When
+        it moved, checks that the previous checkpoint block is still on the chain and forgets the
+        caches if not (a reorg handled by another process's indexer)."""
         with self._version_lock:
             fetched, current = self._version
             if not refresh and time.monotonic() - fetched < VERSION_TTL_S:
                 return current
-        latest = views.index_checkpoint(self.engine)
+        latest = self.indexer.version()
         if current is not None and latest != current:
             if not latest or latest[0] < current[0] or self.ledger.chain_hash(current[0]) != current[1]:
                 self._forget()
@@ -398,6 +420,15 @@ class Portal:
         with self._memo_lock:
             self._memo[name] = (version, value)
         return value
+
+    def index_health(self) -> IndexHealth:
+        """Whether every indexed event is projected; the recorded projection failures if not."""
+
+        def compute() -> IndexHealth:
+            count = self.indexer.failure_count()
+            return IndexHealth(count > 0, count, self.indexer.failures(limit=HEALTH_FAILURES) if count else [])
+
+        return self.memo("index_health", compute)
 
     def now(self) -> int:
         """Chain time: the latest block's timestamp (cases are overdue by chain time, as on chain)."""
@@ -504,6 +535,11 @@ class Portal:
         query = query.strip()
         if not query:
             return []
+        if contains_id_number(query):
+            raise PersonalDataRefused(
+                "this looks like an ID-card number: it is not searched, stored or echoed. To check your payments, "
+                "use “verify my payment” (/verify): it computes your identity commitment in your browser"
+            )
         hits: list[SearchHit] = []
         for resolver in self.search_resolvers:
             hits += resolver(self, query)

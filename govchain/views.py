@@ -18,7 +18,7 @@ from govchain.clients.enterprise import EnterpriseClient
 from govchain.clients.workflow import CaseStatus, Decision, WorkflowClient
 from govchain.connection import Suite
 from govchain.domain import uscc_bytes
-from govchain.indexer.schema import blocks, checkpoint, events
+from govchain.indexer.schema import blocks, events
 
 
 @dataclass(frozen=True)
@@ -300,13 +300,6 @@ def ensure_query_indexes(engine: Engine) -> None:
                 f"WHERE {expr} IS NOT NULL"
             ))  # fmt: skip
         conn.execute(text("CREATE INDEX IF NOT EXISTS ix_events_address ON events (address, block_number, log_index)"))
-
-
-def index_checkpoint(engine: Engine) -> tuple[int, str] | None:
-    """(block number, hash) the index is complete up to, or None before the first sync."""
-    with engine.connect() as conn:
-        row = conn.execute(select(checkpoint.c.block_number, checkpoint.c.block_hash)).first()
-    return (int(row[0]), str(row[1])) if row else None
 
 
 @dataclass(frozen=True)

@@ -208,3 +208,62 @@ def test_merkle_proofs_verify_in_the_browser_as_in_python(page, base_url):
         assert page.evaluate("([p, r, l]) => govchainIdentity.verifyMerkleProof(p, r, l)", [proof, root, "0x" + leaf.hex()]) is True
         other = "0x" + leaves[(index + 1) % len(leaves)].hex()
         assert page.evaluate("([p, r, l]) => govchainIdentity.verifyMerkleProof(p, r, l)", [proof, root, other]) is False
+
+
+# --- an ID-card number typed into the search box never leaves the browser ---------------------------
+
+
+def test_an_id_number_typed_into_search_is_stopped_in_the_browser(page, base_url):
+    page.goto(base_url + "/cases")
+    for typed in (ID_NUMBER, "110105 19491231 002x", "身份证 " + ID_NUMBER.lower(), "１１０１０５４９１２３１００２"):
+        page.fill("#search-q", typed)
+        page.press("#search-q", "Enter")
+        page.wait_for_selector("#search-id-notice", state="visible")
+        assert "这像是身份证号" in page.inner_text("#search-id-notice") and page.url == base_url + "/cases"
+    shot(page, "search-id-number")
+    page.fill("#search-q", "12")  # typing hides the notice again
+    assert page.is_hidden("#search-id-notice")
+    page.fill("#search-q", ID_NUMBER)
+    page.click("form.search button")
+    page.click("#search-id-verify")  # the way it offers: verify my payment, computed in the browser
+    page.wait_for_url("**/verify")
+
+    page.goto(base_url + "/?lang=en")
+    page.fill("#search-q", ID_NUMBER)
+    page.click("form.search button")
+    page.wait_for_selector("#search-id-notice", state="visible")
+    assert "This looks like an ID-card number" in page.inner_text("#search-id-notice")
+    assert page.get_attribute("#search-id-verify", "href") == "/verify"
+
+    assert not any(r.url.split("?")[0].endswith("/search") for r in page.sent)  # the form was never submitted
+    leaks = [ID_NUMBER, ID_NUMBER.lower(), ID_NUMBER[:17], "19491231", "491231002"]
+    for request in page.sent:
+        sent = " ".join([request.url, request.post_data or "", *request.headers.values()])
+        assert not any(leak in sent for leak in leaks), f"the ID-card number left the browser: {request.method} {request.url}"
+    page.fill("#search-q", REGISTERED)  # anything else is searched as before
+    page.press("#search-q", "Enter")
+    page.wait_for_url(f"**/enterprise/{REGISTERED}")
+
+
+def test_the_browser_recognises_id_numbers_as_python_does(page, base_url):
+    from govchain.domain import contains_id_number, uscc_check_character
+
+    rng = random.Random(9)
+    queries = []
+    for _ in range(150):
+        valid = _random_id(rng)
+        digits = list(valid)
+        digits[rng.randrange(18)] = str(rng.randrange(10))  # a typo, anywhere
+        body = "".join(str(rng.randrange(10)) for _ in range(17))
+        queries += [
+            valid, valid.lower(), "".join(digits), valid[:6] + " " + valid[6:14] + "-" + valid[14:], "身份证号：" + valid,
+            valid[:6] + valid[8:17],  # the legacy 15-digit form
+            body + rng.choice("0123456789X"), body[:15], body + uscc_check_character(body),
+            "".join(chr(ord(c) + 0xFEE0) for c in valid),  # full width
+        ]
+    queries += [REGISTERED, "12", "case 12", "0x" + "ab" * 32, "91110119900101101X"]
+    page.goto(base_url + "/")
+    in_browser = page.evaluate("qs => qs.map(q => govchainIdentity.containsIdNumber(q))", queries)
+    in_python = [contains_id_number(q) for q in queries]
+    assert in_browser == in_python
+    assert 300 < sum(in_python) < len(queries) - 300  # both answers are well represented

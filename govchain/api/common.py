@@ -25,7 +25,7 @@ from govchain.api.models import Page
 from govchain.clients import ClientError, UnknownCase
 from govchain.domain import InvalidIdNumber, InvalidUSCC
 from govchain.exceptions import ChainError, ContractRevert, DeploymentError, GovchainError, UnknownRevert
-from govchain.portal import DepartmentCredential, NotFound, Portal, Unauthorized, Unavailable
+from govchain.portal import DepartmentCredential, NotFound, PersonalDataRefused, Portal, Unauthorized, Unavailable
 from govchain.relay import RelayError
 
 log = logging.getLogger("govchain.api")
@@ -185,6 +185,7 @@ def error_status(exc: Exception) -> tuple[int, str]:
         (Unavailable, 503, "unavailable"),
         (InvalidUSCC, 400, "invalid_uscc"),
         (InvalidIdNumber, 400, "invalid_id_number"),
+        (PersonalDataRefused, 400, "id_number_refused"),
         (RelayError, 400, "invalid_signed_request"),
         (ClientError, 400, "invalid_request"),
         (UnknownRevert, 409, "contract_refused"),

@@ -6,6 +6,8 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from govchain.indexer import ProjectionFailure
+
 T = TypeVar("T")
 
 Address = Annotated[str, StringConstraints(pattern=r"^0x[0-9a-fA-F]{40}$"), Field(examples=["0x70997970C51812dc3A010C7d01b50e0d17dc79C8"])]
@@ -61,6 +63,13 @@ class Health(Model):
     head_block: int
     indexed_block: int | None
     index_lag_blocks: int | None
+    status: Literal["ok", "degraded"] = Field(
+        description="degraded: some indexed events could not be projected, so figures built from them may be incomplete"
+    )
+    projection_failure_count: int
+    projection_failures: list[ProjectionFailure] = Field(
+        description="the first failures (block, log index, tx, event, the projection and its error), oldest event first"
+    )
 
 
 class TxSummary(Model):

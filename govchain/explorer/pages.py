@@ -14,10 +14,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from govchain.domain import InvalidUSCC, is_valid_uscc, validate_uscc
+from govchain.domain import InvalidUSCC, contains_id_number, is_valid_uscc, validate_uscc
 from govchain.explorer import i18n
 from govchain.views import bytes_text
-from govchain.portal import NotFound, Portal, subject_key
+from govchain.portal import NotFound, PersonalDataRefused, Portal, subject_key
 
 HERE = Path(__file__).resolve().parent
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
@@ -106,7 +106,7 @@ ENV = _environment()
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     lang = i18n.language(request)
     portal: Portal = request.app.state.portal
-    params = dict(request.query_params)
+    params = {k: v for k, v in request.query_params.items() if not contains_id_number(v)}  # never echoed, not even in a link
     params["lang"] = "en" if lang == "zh" else "zh"
     html = ENV.get_template(template).render(
         request=request,
@@ -119,6 +119,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         switch_url=request.url.path + "?" + urlencode(params),
         portal=portal,
         chain_id=portal.chain_id,
+        index_health=portal.index_health(),
         **context,
     )
     response = HTMLResponse(html, status_code=status)
@@ -187,7 +188,10 @@ def search(request: Request, q: str = Query("", max_length=200)) -> Response:
     portal = _portal(request)
     query = q.strip()
     problem = None
-    hits = portal.search(query) if query else []
+    try:
+        hits = portal.search(query) if query else []
+    except PersonalDataRefused:  # reached only without JavaScript (search.js stops it in the browser)
+        return render(request, "search.html", status=400, query="", hits=[], problem=None, id_number=True)
     if query and not hits and len(query) == 18 and query.isalnum():
         try:
             validate_uscc(query.upper())

@@ -4,7 +4,9 @@ Built from the suite's events while they are ingested, in the same database tran
 carries the block of the event it comes from, so a reorg rollback (rows above the fork) and a fresh
 re-index give the same tables.
 
-- `enrollments`: (program, enrollment index) -> beneficiary commitment      (BeneficiaryEnrolled)
+- `enrollments`: (program, enrollment index) -> beneficiary commitment, from the first enrolment
+  (BeneficiaryEnrolled; a beneficiary removed and enrolled again keeps its index, so a re-enrolment
+  adds no row, and removals change no row: the history is in the events table)
 - `batches`: batch -> program, period, mode                                 (BatchProposed)
 - `batch_entries`: the accepted entries of each batch, in order             (BatchEntriesAdded)
 - `executions`: one row per executed batch (program, period, total, count)   (BatchExecuted)
@@ -17,9 +19,10 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from sqlalchemy import BigInteger, Column, Connection, Index, Integer, String, Table, and_, delete, insert, select
+from sqlalchemy import BigInteger, Column, Connection, Index, Integer, String, Table, and_, func, insert, select
 
 from govchain.events import checksum
+from govchain.indexer.projection import ProjectionError
 from govchain.indexer.schema import metadata
 
 enrollments = Table(
@@ -104,33 +107,27 @@ _MASK64 = (1 << 64) - 1
 _MASK160 = (1 << 160) - 1
 
 
-def rollback(conn: Connection, fork: int) -> None:
-    for table in TABLES:
-        conn.execute(delete(table).where(table.c.block_number > fork))
-
-
-def clear(conn: Connection) -> None:
-    for table in TABLES:
-        conn.execute(delete(table))
+HANDLERS = {
+    ("ProgramRegistry", "BeneficiaryEnrolled"): "enrolled",
+    ("Disbursements", "BatchProposed"): "proposed",
+    ("Disbursements", "BatchEntriesAdded"): "entries_added",
+    ("Disbursements", "BatchExecuted"): "executed",
+    ("Disbursements", "BankPayoutsRecorded"): "bank_recorded",
+    ("Disbursements", "PayoutRefunded"): "refunded",
+}
 
 
 class FundsProjection:
-    """Turns a chunk of decoded events (in log order) into projection rows."""
+    """Turns a chunk of decoded events (in log order) into projection rows (govchain.indexer.projection)."""
+
+    name = "funds"
+    tables = TABLES
+    events = frozenset(HANDLERS)
 
     def apply(self, conn: Connection, decoded: Iterable[Any]) -> None:
         chunk = _Chunk(conn)
-        handlers = {
-            ("ProgramRegistry", "BeneficiaryEnrolled"): chunk.enrolled,
-            ("Disbursements", "BatchProposed"): chunk.proposed,
-            ("Disbursements", "BatchEntriesAdded"): chunk.entries_added,
-            ("Disbursements", "BatchExecuted"): chunk.executed,
-            ("Disbursements", "BankPayoutsRecorded"): chunk.bank_recorded,
-            ("Disbursements", "PayoutRefunded"): chunk.refunded,
-        }
         for event in decoded:
-            handler = handlers.get((event.contract, event.event))
-            if handler:
-                handler(event)
+            getattr(chunk, HANDLERS[(event.contract, event.event)])(event)
         for table in TABLES:
             if chunk.rows[table]:
                 conn.execute(insert(table), chunk.rows[table])
@@ -143,14 +140,33 @@ class _Chunk:
         self.conn = conn
         self.rows: dict[Table, list[dict[str, Any]]] = {table: [] for table in TABLES}
         self.enrollment: dict[tuple[int, int], str] = {}
+        self.next_index: dict[int, int] = {}  # program -> one past its highest enrollment index projected
         self.batches: dict[int, dict[str, Any]] = {}
         self.entries: dict[int, list[dict[str, Any]]] = {}
 
     def enrolled(self, event: Any) -> None:
-        row = {"program_id": event.args["programId"], "idx": event.args["index"],
-               "beneficiary": event.args["beneficiary"], "block_number": event.block_number}  # fmt: skip
+        program_id, idx, beneficiary = event.args["programId"], event.args["index"], event.args["beneficiary"]
+        known = self._enrolled_at(program_id, idx)
+        if known is not None:
+            if known != beneficiary:
+                raise ProjectionError(f"enrollment {idx} of program {program_id} is {known}, the event enrols {beneficiary} there")
+            return  # enrolled again after a removal: same index, same beneficiary, nothing new to project
+        row = {"program_id": program_id, "idx": idx, "beneficiary": beneficiary, "block_number": event.block_number}
         self.rows[enrollments].append(row)
-        self.enrollment[(row["program_id"], row["idx"])] = row["beneficiary"]
+        self.enrollment[(program_id, idx)] = beneficiary
+        self.next_index[program_id] = max(self.next_index[program_id], idx + 1)
+
+    def _enrolled_at(self, program_id: int, idx: int) -> str | None:
+        """The beneficiary projected at (program, index), if any (one query per program and chunk for new ones)."""
+        if (program_id, idx) in self.enrollment:
+            return self.enrollment[(program_id, idx)]
+        if program_id not in self.next_index:
+            highest = self.conn.execute(select(func.max(enrollments.c.idx)).where(enrollments.c.program_id == program_id)).scalar()
+            self.next_index[program_id] = 0 if highest is None else highest + 1
+        if idx >= self.next_index[program_id]:
+            return None
+        query = select(enrollments.c.beneficiary).where(enrollments.c.program_id == program_id, enrollments.c.idx == idx)
+        return self.conn.execute(query).scalar_one_or_none()
 
     def proposed(self, event: Any) -> None:
         row = {"batch_id": event.args["batchId"], "program_id": event.args["programId"], "period": event.args["period"],
@@ -160,6 +176,7 @@ class _Chunk:
 
     def entries_added(self, event: Any) -> None:
         batch_id = event.args["batchId"]
+        self._batch(batch_id)
         stored = self._entries(batch_id)
         for word in event.args["entries"]:
             row = {"batch_id": batch_id, "position": len(stored), "idx": word >> 224,
@@ -177,14 +194,16 @@ class _Chunk:
         if MODES[args["mode"]] != "wallet":
             return  # bank-settled payouts come with their settlement references (BankPayoutsRecorded)
         entries = self._entries(args["batchId"])
+        if len(entries) != args["count"] or sum(e["amount"] for e in entries) != args["total"]:
+            raise ProjectionError(f"batch {args['batchId']} executed {args['count']} payouts ({args['total']} fen), "
+                                  f"but {len(entries)} entries ({sum(e['amount'] for e in entries)} fen) are projected")  # fmt: skip
         who = self._beneficiaries(args["programId"], [e["idx"] for e in entries])
         batch = {"program_id": args["programId"], "period": args["period"]}
         for e in entries:
             self.rows[payouts].append(_payout(event, batch, e["position"], who[e["idx"]], e["amount"], account=e["account"]))
 
     def bank_recorded(self, event: Any) -> None:
-        batch_id = event.args["batchId"]
-        batch = self.batches.get(batch_id) or dict(self.conn.execute(select(batches).where(batches.c.batch_id == batch_id)).one()._mapping)
+        batch = self._batch(event.args["batchId"])
         records = event.args["records"]
         who = self._beneficiaries(batch["program_id"], [r[0] for r in records])
         for position, (idx, amount, ref) in enumerate(records):
@@ -197,6 +216,14 @@ class _Chunk:
             "program_id": args["programId"], "beneficiary": args["beneficiary"], "amount": args["amount"],
             "reason_hash": args["reasonHash"], "tx_hash": event.tx_hash,
         })  # fmt: skip
+
+    def _batch(self, batch_id: int) -> dict[str, Any]:
+        if batch_id not in self.batches:
+            row = self.conn.execute(select(batches).where(batches.c.batch_id == batch_id)).one_or_none()
+            if row is None:
+                raise ProjectionError(f"batch {batch_id} has no projected BatchProposed")
+            self.batches[batch_id] = dict(row._mapping)
+        return self.batches[batch_id]
 
     def _entries(self, batch_id: int) -> list[dict[str, Any]]:
         if batch_id not in self.entries:
@@ -212,6 +239,9 @@ class _Chunk:
                 and_(enrollments.c.program_id == program_id, enrollments.c.idx.in_(missing[start : start + 500]))
             )
             found.update({row.idx: row.beneficiary for row in self.conn.execute(query)})
+        if len(found) < len(set(indices)):
+            unknown = sorted(set(indices) - set(found))
+            raise ProjectionError(f"program {program_id} has no projected enrollment at index(es) {unknown[:10]}")
         return found
 
 

@@ -5,42 +5,37 @@
 interrupted run resumes where the last committed chunk ended. Before each run the checkpoint's
 block hash is compared with the chain: if it changed, the index is rolled back to the highest
 stored block whose hash still matches, and re-ingested from there.
+
+Projections (govchain.indexer.projection) are built from the events in the same transaction; an
+event a projection cannot apply is recorded in `projection_failures`, never silently skipped, and
+never stops the raw event store. The first sync of an `Indexer` replays the projections from the
+stored events when failures are recorded, so a fixed projection heals the index.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, select
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, tuple_
 from web3 import Web3
 
 from govchain.artifacts import Artifacts
 from govchain.connection import Deployment
 from govchain.events import EventDecoder, checksum
 from govchain.exceptions import GovchainError
-from govchain.indexer import funds
-from govchain.indexer.schema import SCHEMA_VERSION, blocks, checkpoint, contracts, events, meta, metadata
+from govchain.indexer import funds, projection
+from govchain.indexer.projection import DecodedEvent, Projection, ProjectionFailure
+from govchain.indexer.schema import SCHEMA_VERSION, blocks, checkpoint, contracts, events, meta, metadata, projection_failures
 
 DEFAULT_CHUNK = 5_000  # blocks per eth_getLogs request (halved when the node refuses a range)
+REPLAY_CHUNK = 5_000  # stored events per projection step when the projections are replayed
+GENERATION = "projected"  # meta key: counts replays of the projections (part of the index version)
 
 
 class IndexerError(GovchainError):
     """The index and the chain disagree in a way the indexer cannot repair by itself."""
-
-
-@dataclass(frozen=True)
-class DecodedEvent:
-    """One log of the suite, decoded: where it is, who emitted it, and its named arguments."""
-
-    block_number: int
-    log_index: int
-    tx_hash: str
-    address: str
-    contract: str
-    event: str
-    args: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -50,6 +45,8 @@ class SyncResult:
     events: int
     seconds: float
     rolled_back_to: int | None = None
+    reprojected: bool = False  # the projections were replayed from the stored events (failures were recorded)
+    failures: int = 0  # projection failures recorded in the index after this sync (0: healthy)
 
 
 class Indexer:
@@ -63,6 +60,7 @@ class Indexer:
         database_url: str,
         *,
         chunk: int = DEFAULT_CHUNK,
+        projections: Sequence[Projection] | None = None,
     ) -> None:
         self.w3 = w3
         self.deployment = deployment
@@ -70,8 +68,9 @@ class Indexer:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         metadata.create_all(self.engine)
-        self.projection = funds.FundsProjection()
+        self.projections: list[Projection] = list(projections) if projections is not None else [funds.FundsProjection()]
         self.chunk = chunk
+        self._replay_checked = False  # the first sync replays the projections if failures are recorded
         self.addresses = {info["address"].lower(): name for name, info in deployment.contracts.items()}
         self.decoders: dict[str, EventDecoder] = {}
         for topic, (contract, abi) in artifacts.events.items():
@@ -94,7 +93,7 @@ class Indexer:
             if restart:
                 for table in (events, blocks, checkpoint):
                     conn.execute(delete(table))
-                funds.clear(conn)
+                projection.clear(conn, self.projections)
             conn.execute(delete(contracts))
             conn.execute(insert(contracts), [{"address": a, "name": n} for a, n in self.addresses.items()])
             return restart
@@ -124,7 +123,7 @@ class Indexer:
         fork_hash = self._chain_hash(fork) if fork >= 0 else "0x"
         with self.engine.begin() as conn:
             conn.execute(delete(events).where(events.c.block_number > fork))
-            funds.rollback(conn, fork)
+            projection.rollback(conn, self.projections, fork)
             conn.execute(delete(blocks).where(blocks.c.number > fork))
             conn.execute(delete(checkpoint))
             if fork >= 0:
@@ -136,6 +135,12 @@ class Indexer:
     def sync(self, to_block: int | None = None, progress: Callable[[int, int], None] | None = None) -> SyncResult:
         """Ingest up to `to_block` (default: the head). Safe to re-run at any time."""
         started = time.perf_counter()
+        reprojected = False
+        if not self._replay_checked:
+            self._replay_checked = True
+            if self.failure_count():  # recorded by an earlier run: perhaps with a projection fixed since
+                self.reproject()
+                reprojected = True
         rolled_back_to = self._repair_reorg()
         current = self.checkpoint()
         first = current[0] + 1 if current else self.deployment.start_block()
@@ -159,7 +164,7 @@ class Indexer:
             if progress:
                 progress(end - first + 1, head - first + 1)
             start = end + 1
-        return SyncResult(first, head, total, time.perf_counter() - started, rolled_back_to)
+        return SyncResult(first, head, total, time.perf_counter() - started, rolled_back_to, reprojected, self.failure_count())
 
     def _get_logs(self, start: int, end: int) -> list[dict[str, Any]]:
         params = {"fromBlock": hex(start), "toBlock": hex(end), "address": list(self.addresses)}
@@ -230,10 +235,64 @@ class Indexer:
             if rows:
                 conn.execute(insert(blocks), block_rows)
                 conn.execute(insert(events), rows)
-                self.projection.apply(conn, decoded)
+                self._project(conn, decoded)
             conn.execute(delete(checkpoint))
             conn.execute(insert(checkpoint).values(id=1, block_number=end, block_hash=end_hash))
         return len(rows)
+
+    # --- projections --------------------------------------------------------------------------
+
+    def _project(self, conn: Connection, decoded: list[DecodedEvent]) -> None:
+        for view in self.projections:
+            projection.record(conn, projection.project(conn, view, decoded))
+
+    def reproject(self) -> int:
+        """Rebuild every projection from the stored events (nothing is fetched from the chain), in one
+        transaction; returns the number of failures recorded now (0: the index is healthy)."""
+        handled = {pair for view in self.projections for pair in view.events}
+        names = sorted({name for _, name in handled})
+        after = (-1, -1)
+        with self.engine.begin() as conn:
+            projection.clear(conn, self.projections)
+            while True:
+                query = (
+                    select(events)
+                    .where(events.c.event.in_(names), tuple_(events.c.block_number, events.c.log_index) > after)
+                    .order_by(events.c.block_number, events.c.log_index)
+                    .limit(REPLAY_CHUNK)
+                )  # fmt: skip
+                rows = conn.execute(query).all()
+                if not rows:
+                    break
+                after = (rows[-1].block_number, rows[-1].log_index)
+                decoded = [
+                    DecodedEvent(r.block_number, r.log_index, r.tx_hash, r.address, r.contract, r.event, r.args)
+                    for r in rows
+                    if (r.contract, r.event) in handled
+                ]  # fmt: skip
+                self._project(conn, decoded)
+            generation = conn.execute(select(meta.c.value).where(meta.c.key == GENERATION)).scalar_one_or_none()
+            conn.execute(delete(meta).where(meta.c.key == GENERATION))
+            conn.execute(insert(meta).values(key=GENERATION, value=str(int(generation or 0) + 1)))
+        return self.failure_count()
+
+    def failure_count(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(projection_failures)).scalar_one()
+
+    def failures(self, limit: int | None = None) -> list[ProjectionFailure]:
+        """The recorded projection failures, oldest event first (empty in a healthy index)."""
+        columns = projection_failures.c
+        query = select(projection_failures).order_by(columns.block_number, columns.log_index, columns.projection).limit(limit)
+        with self.engine.connect() as conn:
+            return [ProjectionFailure(**row._mapping) for row in conn.execute(query)]
+
+    def version(self) -> tuple[int, str, int] | None:
+        """(checkpoint block, its hash, projection generation): changes whenever what the index serves does."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(checkpoint.c.block_number, checkpoint.c.block_hash)).first()
+            generation = conn.execute(select(meta.c.value).where(meta.c.key == GENERATION)).scalar_one_or_none()
+        return (int(row[0]), str(row[1]), int(generation or 0)) if row else None
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -243,11 +302,13 @@ class Indexer:
             return conn.execute(select(func.count()).select_from(events)).scalar_one()
 
     def dump(self) -> dict[str, list[tuple[Any, ...]]]:
-        """Every row of every table, ordered (for comparing an index with a fresh re-index)."""
+        """Every row of every table derived from the chain, ordered (for comparing an index with a fresh
+        re-index); `meta` is this database's own bookkeeping (layout version, projection replays)."""
         with self.engine.connect() as conn:
             return {
                 table.name: [tuple(row) for row in conn.execute(select(table).order_by(*table.primary_key.columns))]
                 for table in metadata.sorted_tables
+                if table is not meta
             }
 
 

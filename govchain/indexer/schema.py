@@ -53,4 +53,17 @@ meta = Table(
 )
 """`schema`: the index layout version; an index written by another version is rebuilt from scratch."""
 
-SCHEMA_VERSION = "4"  # 3: fund-flow projection tables (govchain.indexer.funds)
+projection_failures = Table(
+    "projection_failures",
+    metadata,
+    Column("block_number", BigInteger, primary_key=True, autoincrement=False),
+    Column("log_index", Integer, primary_key=True, autoincrement=False),
+    Column("projection", String(32), primary_key=True),
+    Column("tx_hash", String(66), nullable=False),
+    Column("contract", String(64), nullable=False),
+    Column("event", String(64), nullable=False),
+    Column("error", String(1000), nullable=False),
+)
+"""Events a projection could not apply (see govchain.indexer.projection); empty in a healthy index."""
+
+SCHEMA_VERSION = "5"  # 3: fund-flow projection tables (govchain.indexer.funds); 5: projection_failures

@@ -25,11 +25,15 @@ AddressPath = Path(pattern=r"^0x[0-9a-fA-F]{40}$", description="account or contr
 def health(portal: Portal = PortalDep) -> dict[str, Any]:
     head, _ = portal.ledger.head()
     checkpoint = portal.version()
+    index = portal.index_health()
     return {
         "chain_id": portal.chain_id,
         "head_block": head,
         "indexed_block": checkpoint[0] if checkpoint else None,
         "index_lag_blocks": head - checkpoint[0] if checkpoint else None,
+        "status": "degraded" if index.degraded else "ok",
+        "projection_failure_count": index.failure_count,
+        "projection_failures": index.failures,
     }
 
 
