@@ -113,7 +113,8 @@ def main() -> None:
     people = [os.urandom(32) for _ in range(population)]
     wallets = [web3.to_checksum_address(os.urandom(20)) for _ in range(population)]
     for i in range(0, population, BIND_CHUNK):
-        identity.bindPersons(wallets[i : i + BIND_CHUNK], people[i : i + BIND_CHUNK], [os.urandom(32) for _ in people[i : i + BIND_CHUNK]], 2, {"from": police})
+        chunk = people[i : i + BIND_CHUNK]
+        identity.bindPersons(wallets[i : i + BIND_CHUNK], chunk, [os.urandom(32) for _ in chunk], 2, {"from": police})
     for i in range(0, population, LIST_CHUNK):
         programs.enroll(1, people[i : i + LIST_CHUNK], {"from": hrss[0]})
         eligibility.attest(people[i : i + LIST_CHUNK], b"\x02" * 32, {"from": hrss[0]})

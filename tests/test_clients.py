@@ -45,7 +45,8 @@ def test_bind_persons_splits_below_the_batch_limit(suite, w3, artifacts):
     events = [e for r in receipts for e in identity.events(r)]
     assert [type(e).__name__ for e in events] == ["IdentityBound"] * 650
     first = events[0]
-    assert (first.account, first.identity, first.level, first.tag) == (people[0].account, "0x" + people[0].commitment.hex(), 2, "0x" + people[0].tag.hex())
+    expected = (people[0].account, "0x" + people[0].commitment.hex(), 2, "0x" + people[0].tag.hex())
+    assert (first.account, first.identity, first.level, first.tag) == expected
     assert first.block_number == receipts[0].block_number and first.tx_hash == receipts[0].tx_hash
     with pytest.raises(Exception):
         first.level = 3  # frozen

@@ -80,7 +80,9 @@ def suite(suite_deployment, w3, artifacts):
 def citizen(suite, w3, artifacts):
     person = Account.create()
     police = make_sender(w3, artifacts, 12)
-    police.transact(suite.contract("IdentityRegistry").functions.bindPerson(person.address, identity_commitment("11010519491231002X", b"\x01" * 32), identity_tag("11010519491231002X", DEV_IDENTITY_TAG_KEY), 2))
+    number = "11010519491231002X"
+    binding = (identity_commitment(number, b"\x01" * 32), identity_tag(number, DEV_IDENTITY_TAG_KEY))
+    police.transact(suite.contract("IdentityRegistry").functions.bindPerson(person.address, *binding, 2))
     return person
 
 
