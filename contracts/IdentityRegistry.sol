@@ -9,7 +9,8 @@ import {USCC} from "./libraries/USCC.sol";
 /// @notice The e-ID registry: one account per identity and one identity per account.
 /// @dev Storage per person binding: three slots, one per key looked up (account -> identity,
 /// identity -> packed Binding, uniqueness tag -> identity); an enterprise needs no tag slot, its
-/// code is its identity key. Everything else is in events. DEFAULT_ADMIN_ROLE is governance (the timelock after bootstrap).
+/// code is its identity key. Everything else is in events. DEFAULT_ADMIN_ROLE is governance (the
+/// timelock after bootstrap).
 contract IdentityRegistry is AccessControlEnumerable, IIdentityRegistry {
     /// @notice Public security officers (公安局): bind, re-level, revoke and recover persons.
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
