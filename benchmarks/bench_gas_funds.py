@@ -29,7 +29,7 @@ TX_GAS_CAP = 16_777_216  # EIP-7825 per-transaction gas cap
 DAY = 24 * 3600
 INTERVAL = 30 * DAY
 WALLET, BANK = 0, 1
-BIND_CHUNK = 300  # IdentityRegistry.MAX_BATCH
+BIND_CHUNK = 200  # IdentityRegistry.MAX_BATCH
 LIST_CHUNK = 250  # within ProgramRegistry.MAX_ENROLL_BATCH and EligibilityRegistry.MAX_BATCH
 PROPOSE_CHUNK = 400  # entries per proposal transaction (proposal checks ~10k gas per entry)
 
@@ -113,7 +113,8 @@ def main() -> None:
     people = [os.urandom(32) for _ in range(population)]
     wallets = [web3.to_checksum_address(os.urandom(20)) for _ in range(population)]
     for i in range(0, population, BIND_CHUNK):
-        identity.bindPersons(wallets[i : i + BIND_CHUNK], people[i : i + BIND_CHUNK], 2, {"from": police})
+        chunk = people[i : i + BIND_CHUNK]
+        identity.bindPersons(wallets[i : i + BIND_CHUNK], chunk, [os.urandom(32) for _ in chunk], 2, {"from": police})
     for i in range(0, population, LIST_CHUNK):
         programs.enroll(1, people[i : i + LIST_CHUNK], {"from": hrss[0]})
         eligibility.attest(people[i : i + LIST_CHUNK], b"\x02" * 32, {"from": hrss[0]})

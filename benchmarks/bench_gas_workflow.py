@@ -36,7 +36,7 @@ def main() -> None:
     admin, police, officer, applicant = accounts[0], accounts[1], accounts[2], accounts[3]
     identities = project.IdentityRegistry.deploy(admin, {"from": admin})
     identities.grantRole(identities.REGISTRAR_ROLE(), police, {"from": admin})
-    identities.bindPerson(applicant, os.urandom(32), LEVEL, {"from": police})
+    identities.bindPerson(applicant, os.urandom(32), os.urandom(32), LEVEL, {"from": police})
 
     engine = project.WorkflowEngine.deploy(admin, identities, "0x" + "00" * 20, {"from": admin})
     registry = project.EnterpriseRegistry.deploy(admin, engine, "0x" + "00" * 20, {"from": admin})

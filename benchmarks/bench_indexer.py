@@ -13,7 +13,7 @@ from report import record  # noqa: E402
 from govchain.indexer import Indexer  # noqa: E402
 
 EVENTS = 100_000
-PER_TX = 300  # IdentityRegistry.MAX_BATCH: one IdentityBound event per binding
+PER_TX = 200  # IdentityRegistry.MAX_BATCH: one IdentityBound event per binding
 
 
 def main() -> None:
@@ -23,7 +23,8 @@ def main() -> None:
         calls = []
         for _ in range(EVENTS // PER_TX + 1):
             accounts = [bench.w3.to_checksum_address(os.urandom(20)) for _ in range(PER_TX)]
-            calls.append(identity.functions.bindPersons(accounts, [os.urandom(32) for _ in range(PER_TX)], 1))
+            commitments, tags = ([os.urandom(32) for _ in range(PER_TX)] for _ in range(2))
+            calls.append(identity.functions.bindPersons(accounts, commitments, tags, 1))
         registrar.transact_many(calls, gas=15_000_000)
         indexer = Indexer(bench.w3, bench.deployment, bench.artifacts, f"sqlite:///{bench.home / 'index.db'}")
         result = indexer.sync()

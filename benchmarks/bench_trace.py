@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import deployed_chain  # noqa: E402
 from report import record  # noqa: E402
 
-from govchain.clients import BudgetClient, BudgetLine, DisbursementClient, IdentityClient, PayoutMode, ProgramClient  # noqa: E402
+from govchain.clients import BudgetClient, BudgetLine, DisbursementClient, IdentityClient, PayoutMode, PersonBinding, ProgramClient  # noqa: E402
 from govchain.indexer import Indexer  # noqa: E402
 from govchain.tracer import trace_program  # noqa: E402
 
@@ -34,7 +34,7 @@ def p95(samples: list[float]) -> float:
 def seed(bench) -> int:  # noqa: ANN001
     suite = bench.suite()
     people = [(bench.w3.to_checksum_address(os.urandom(20)), os.urandom(32)) for _ in range(BENEFICIARIES)]
-    IdentityClient(suite, bench.sender(PSB)).bind_persons(people, 2)
+    IdentityClient(suite, bench.sender(PSB)).bind_persons([PersonBinding(a, c, os.urandom(32)) for a, c in people], 2)
     budget, [line] = BudgetClient(suite, bench.sender(FIN)).propose(2026, b"\x01" * 32, [BudgetLine("PENSION", "pension", 10**12)])
     for officer in (FIN2, FIN3, DRC):
         BudgetClient(suite, bench.sender(officer)).approve(budget)

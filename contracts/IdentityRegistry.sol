@@ -7,8 +7,10 @@ import {USCC} from "./libraries/USCC.sol";
 
 /// @title IdentityRegistry
 /// @notice The e-ID registry: one account per identity and one identity per account.
-/// @dev Two storage slots per binding (account -> identity, identity -> packed Binding); everything
-/// else is in events. DEFAULT_ADMIN_ROLE is governance (the timelock after bootstrap).
+/// @dev Storage per person binding: three slots, one per key looked up (account -> identity,
+/// identity -> packed Binding, uniqueness tag -> identity); an enterprise needs no tag slot, its
+/// code is its identity key. Everything else is in events. DEFAULT_ADMIN_ROLE is governance (the
+/// timelock after bootstrap).
 contract IdentityRegistry is AccessControlEnumerable, IIdentityRegistry {
     /// @notice Public security officers (公安局): bind, re-level, revoke and recover persons.
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
@@ -17,14 +19,15 @@ contract IdentityRegistry is AccessControlEnumerable, IIdentityRegistry {
 
     /// @notice Highest verification level (3 = verified in person with the e-ID card).
     uint8 public constant MAX_LEVEL = 3;
-    /// @notice Most bindings in one `bindPersons` call (about 14M gas, under the 16,777,216 per-transaction cap).
-    uint256 public constant MAX_BATCH = 300;
+    /// @notice Most bindings in one `bindPersons` call (about 14.5M gas, under the 16,777,216 per-transaction cap).
+    uint256 public constant MAX_BATCH = 200;
     /// @notice Seconds a proposed recovery waits for its second registrar before it lapses (7 days).
     uint64 public constant RECOVERY_WINDOW = 7 days;
 
     mapping(address account => bytes32 identity) private _identityOf;
     mapping(bytes32 identity => Binding) private _bindings;
     mapping(bytes32 identity => Recovery) private _recoveries;
+    mapping(bytes32 tag => bytes32 identity) private _tagHolders;
 
     /// @param admin the bootstrap governance account
     constructor(address admin) {
@@ -33,23 +36,24 @@ contract IdentityRegistry is AccessControlEnumerable, IIdentityRegistry {
     }
 
     /// @inheritdoc IIdentityRegistry
-    function bindPerson(address account, bytes32 commitment, uint8 level) external onlyRole(REGISTRAR_ROLE) {
+    function bindPerson(address account, bytes32 commitment, bytes32 tag, uint8 level) external onlyRole(REGISTRAR_ROLE) {
         _checkLevel(level);
-        _bind(account, commitment, Kind.Person, level);
+        _bindPerson(account, commitment, tag, level);
     }
 
     /// @inheritdoc IIdentityRegistry
-    function bindPersons(address[] calldata accounts, bytes32[] calldata commitments, uint8 level)
+    function bindPersons(address[] calldata accounts, bytes32[] calldata commitments, bytes32[] calldata tags, uint8 level)
         external
         onlyRole(REGISTRAR_ROLE)
     {
         uint256 size = accounts.length;
         if (size != commitments.length) revert IdentityRegistryLengthMismatch(size, commitments.length);
+        if (size != tags.length) revert IdentityRegistryLengthMismatch(size, tags.length);
         if (size == 0) revert IdentityRegistryEmptyBatch();
         if (size > MAX_BATCH) revert IdentityRegistryBatchTooLarge(size, MAX_BATCH);
         _checkLevel(level);
         for (uint256 i; i < size; ++i) {
-            _bind(accounts[i], commitments[i], Kind.Person, level);
+            _bindPerson(accounts[i], commitments[i], tags[i], level);
         }
     }
 
@@ -57,7 +61,7 @@ contract IdentityRegistry is AccessControlEnumerable, IIdentityRegistry {
     function bindEnterprise(address account, bytes18 uscc, uint8 level) external onlyRole(ENTERPRISE_REGISTRAR_ROLE) {
         USCC.validate(uscc);
         _checkLevel(level);
-        _bind(account, USCC.subject(uscc), Kind.Enterprise, level);
+        _bind(account, USCC.subject(uscc), Kind.Enterprise, level, bytes32(0));
     }
 
     /// @inheritdoc IIdentityRegistry
@@ -120,6 +124,11 @@ contract IdentityRegistry is AccessControlEnumerable, IIdentityRegistry {
     }
 
     /// @inheritdoc IIdentityRegistry
+    function tagHolder(bytes32 tag) external view returns (bytes32) {
+        return _tagHolders[tag];
+    }
+
+    /// @inheritdoc IIdentityRegistry
     function pendingRecovery(bytes32 identity) external view returns (Recovery memory) {
         return _recoveries[identity];
     }
@@ -142,14 +151,23 @@ contract IdentityRegistry is AccessControlEnumerable, IIdentityRegistry {
         }
     }
 
-    function _bind(address account, bytes32 identity, Kind kind, uint8 level) private {
+    /// @dev The tag is registered for good: never deleted on revocation, untouched by recovery.
+    function _bindPerson(address account, bytes32 commitment, bytes32 tag, uint8 level) private {
+        if (tag == bytes32(0)) revert IdentityRegistryZeroTag();
+        bytes32 holder = _tagHolders[tag];
+        if (holder != bytes32(0)) revert IdentityRegistryTagAlreadyUsed(tag, holder);
+        _tagHolders[tag] = commitment;
+        _bind(account, commitment, Kind.Person, level, tag);
+    }
+
+    function _bind(address account, bytes32 identity, Kind kind, uint8 level, bytes32 tag) private {
         if (identity == bytes32(0)) revert IdentityRegistryZeroIdentity();
         _checkUnbound(account);
         address holder = _bindings[identity].account;
         if (holder != address(0)) revert IdentityRegistryIdentityAlreadyBound(identity, holder);
         _identityOf[account] = identity;
         _bindings[identity] = Binding({account: account, kind: kind, level: level, revoked: false});
-        emit IdentityBound(account, identity, kind, level);
+        emit IdentityBound(account, identity, kind, level, tag);
     }
 
     function _checkUnbound(address account) private view {

@@ -32,6 +32,7 @@ from govchain.clients import (
     Decision,
     EnterpriseClient,
     IdentityClient,
+    PersonBinding,
     WorkflowClient,
 )
 from govchain.config import Config
@@ -43,7 +44,7 @@ from govchain.indexer import Indexer
 from govchain.paths import state_dir
 from govchain.relay import Relayer, SignedRequest, sign_request
 from govchain.sender import TransactionSender
-from govchain.signer import dev_accounts
+from govchain.signer import dev_accounts, identity_tag_key
 
 SEED = 20261128
 CITIZENS = 1_200  # 200 founders and applicants, 1,000 pension beneficiaries
@@ -117,7 +118,8 @@ class DemoRun:
             key = keccak(text=f"govchain-demo-citizen-{SEED}-{i}")
             people.append(Citizen(i, Account.from_key(key), demo_id_number(self.rng), keccak(text=f"salt-{SEED}-{i}")))
         identity = IdentityClient(self.suite, self.sender(PSB))
-        identity.bind_persons([(c.account.address, c.commitment) for c in people], 2)
+        tag_key = identity_tag_key(self.w3.eth.chain_id)
+        identity.bind_persons([PersonBinding.of(c.account.address, c.id_number, c.salt, tag_key) for c in people], 2)
         self.count("citizens bound to identity commitments", len(people))
         path = state_dir() / "demo-citizens.json"
         path.parent.mkdir(parents=True, exist_ok=True)

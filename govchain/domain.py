@@ -2,6 +2,7 @@
 
 - USCC (统一社会信用代码, GB 32100-2015) validation: the twin of contracts/libraries/USCC.sol.
 - Identity commitments: the salted hash that stands for a person on chain.
+- Identity tags: the keyed hash that makes one person one binding (IdentityRegistry.tagHolder).
 - Merkle trees and proofs: the twin of OpenZeppelin's MerkleProof (sorted pairs, double-hashed leaves).
 
 Tests compare each with the contracts bit for bit (tests/test_domain.py).
@@ -9,6 +10,8 @@ Tests compare each with the contracts bit for bit (tests/test_domain.py).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import secrets
 import unicodedata
@@ -142,6 +145,21 @@ def identity_commitment(id_number: str, salt: bytes) -> bytes:
     if len(salt) != 32:
         raise GovchainError("the salt must be 32 bytes")
     return keccak(COMMITMENT_DOMAIN + salt + validate_id_number(id_number).encode("ascii"))
+
+
+IDENTITY_TAG_KEY_BYTES = 32  # shortest identity-authority key accepted (HMAC-SHA256 block strength)
+
+
+def identity_tag(id_number: str, key: bytes) -> bytes:
+    """HMAC-SHA256(key, normalised 18-character ID number): the person's uniqueness tag.
+
+    The same for every salt, so IdentityRegistry refuses a second binding of the same person; without
+    the identity authority's `key` (govchain.signer.identity_tag_key) it reveals nothing, not even
+    to someone who tries every ID number.
+    """
+    if len(key) < IDENTITY_TAG_KEY_BYTES:
+        raise GovchainError(f"the identity tag key must be at least {IDENTITY_TAG_KEY_BYTES} bytes")
+    return hmac.new(key, validate_id_number(id_number).encode("ascii"), hashlib.sha256).digest()
 
 
 # --- Merkle trees (OpenZeppelin MerkleProof: commutative keccak of sorted pairs) -------------

@@ -2,7 +2,7 @@
 
 Every event class has `block_number`, `log_index`, `tx_hash`, `address` and the event's own
 arguments (bytes as 0x-hex strings, addresses checksummed), e.g.
-`IdentityBound(block_number=12, log_index=0, tx_hash='0x..', address='0x..', account='0x..', identity='0x..', kind=1, level=2)`.
+`IdentityBound(block_number=12, log_index=0, tx_hash='0x..', address='0x..', account='0x..', identity='0x..', kind=1, level=2, tag='0x..')`.
 """
 
 from __future__ import annotations

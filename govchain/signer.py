@@ -6,6 +6,10 @@
 
 On a local development chain (Anvil, chain id 31337) `dev_accounts` derives Anvil's funded accounts
 from its public test mnemonic; it refuses any other chain.
+
+    GOVCHAIN_IDENTITY_TAG_KEY                  the identity authority's HMAC key for uniqueness tags
+                                               (hex, at least 32 bytes; govchain.domain.identity_tag);
+                                               a fixed, public key stands in on local dev chains only
 """
 
 from __future__ import annotations
@@ -19,10 +23,13 @@ from typing import Mapping
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
+from govchain.domain import IDENTITY_TAG_KEY_BYTES
 from govchain.exceptions import SignerError
 
 DEV_CHAIN_IDS = frozenset({31337, 1337})
 ANVIL_TEST_MNEMONIC = "test test test test test test test test test test test junk"  # Anvil's public default
+IDENTITY_TAG_KEY_VARIABLE = "GOVCHAIN_IDENTITY_TAG_KEY"
+DEV_IDENTITY_TAG_KEY = b"govchain public dev identity-tag key, local chains"  # public: dev chains only
 
 
 def load_signer(env: Mapping[str, str] | None = None, prefix: str = "GOVCHAIN") -> LocalAccount:
@@ -73,3 +80,20 @@ def signer_or_dev(chain_id: int, env: Mapping[str, str] | None = None, dev_index
     if env.get("GOVCHAIN_PRIVATE_KEY") or env.get("GOVCHAIN_KEYSTORE") or chain_id not in DEV_CHAIN_IDS:
         return load_signer(env)
     return _dev_account(dev_index)
+
+
+def identity_tag_key(chain_id: int, env: Mapping[str, str] | None = None) -> bytes:
+    """The identity authority's tag key from GOVCHAIN_IDENTITY_TAG_KEY; on a local dev chain with none
+    set, the public development key. Anywhere else a missing or short key is an error, never a default."""
+    env = os.environ if env is None else env
+    if value := env.get(IDENTITY_TAG_KEY_VARIABLE):
+        try:
+            key = bytes.fromhex(value.strip().removeprefix("0x"))
+        except ValueError as exc:
+            raise SignerError(f"{IDENTITY_TAG_KEY_VARIABLE} is not hex") from exc
+        if len(key) < IDENTITY_TAG_KEY_BYTES:
+            raise SignerError(f"{IDENTITY_TAG_KEY_VARIABLE} must be at least {IDENTITY_TAG_KEY_BYTES} bytes, got {len(key)}")
+        return key
+    if chain_id in DEV_CHAIN_IDS:
+        return DEV_IDENTITY_TAG_KEY
+    raise SignerError(f"no identity tag key: set {IDENTITY_TAG_KEY_VARIABLE} (the identity authority's key) for chain {chain_id}")

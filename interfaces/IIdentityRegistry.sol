@@ -10,6 +10,14 @@ pragma solidity ^0.8.24;
 /// binds persons, market regulation (ENTERPRISE_REGISTRAR_ROLE) binds enterprises; a lost key is
 /// recovered by re-binding the identity to a new account, proposed by one registrar and confirmed
 /// by a second, different one.
+///
+/// One person, one binding: every person binding carries a uniqueness tag, HMAC-SHA256 of the
+/// normalised ID-card number under a key only the identity authority holds (govchain/domain.py
+/// `identity_tag`). The tag is the same whatever salt the commitment uses, reveals nothing without
+/// the key, and is registered for good: a second binding with a used tag is refused, recovery keeps
+/// the tag with its identity, and a revoked identity keeps it (revocation is for good). The chain
+/// cannot tell a true tag from invented bytes; it refuses any registrar who presents the true tag
+/// of a person already bound, which is what the authority's binding procedure produces.
 interface IIdentityRegistry {
     /// @notice What an identity key stands for.
     enum Kind {
@@ -35,14 +43,19 @@ interface IIdentityRegistry {
 
     error IdentityRegistryZeroAccount();
     error IdentityRegistryZeroIdentity();
+    /// @notice A person binding needs a uniqueness tag.
+    error IdentityRegistryZeroTag();
     error IdentityRegistryInvalidLevel(uint8 level);
     /// @notice `account` is already bound to `identity`.
     error IdentityRegistryAccountAlreadyBound(address account, bytes32 identity);
     /// @notice `identity` is already bound to `account`.
     error IdentityRegistryIdentityAlreadyBound(bytes32 identity, address account);
+    /// @notice The person with uniqueness tag `tag` is already bound as `identity` (under whatever salt).
+    error IdentityRegistryTagAlreadyUsed(bytes32 tag, bytes32 identity);
     error IdentityRegistryUnknownIdentity(bytes32 identity);
     error IdentityRegistryIdentityRevoked(bytes32 identity);
-    error IdentityRegistryLengthMismatch(uint256 accounts, uint256 identities);
+    /// @notice The batch has `accounts` accounts but `other` commitments or tags.
+    error IdentityRegistryLengthMismatch(uint256 accounts, uint256 other);
     error IdentityRegistryEmptyBatch();
     error IdentityRegistryBatchTooLarge(uint256 size, uint256 max);
     error IdentityRegistryNoPendingRecovery(bytes32 identity);
@@ -52,8 +65,9 @@ interface IIdentityRegistry {
     error IdentityRegistrySameOfficer(address officer);
     error IdentityRegistryRecoveryExpired(bytes32 identity, uint256 expiredAt);
 
-    /// @notice Emitted when `account` is bound to `identity`.
-    event IdentityBound(address indexed account, bytes32 indexed identity, Kind kind, uint8 level);
+    /// @notice Emitted when `account` is bound to `identity`; `tag` is the person's uniqueness tag
+    /// (zero for an enterprise, whose code is its own unique key).
+    event IdentityBound(address indexed account, bytes32 indexed identity, Kind kind, uint8 level, bytes32 tag);
     /// @notice Emitted when a registrar changes the verification level of `identity`.
     event IdentityLevelChanged(bytes32 indexed identity, uint8 level);
     /// @notice Emitted when `identity` (bound to `account`) is revoked; `reasonHash` names the off-chain decision.
@@ -64,11 +78,20 @@ interface IIdentityRegistry {
     event IdentityRecovered(bytes32 indexed identity, address indexed oldAccount, address indexed newAccount);
 
     /// @notice Binds `account` to the person identity `commitment` at verification `level`. REGISTRAR_ROLE.
-    function bindPerson(address account, bytes32 commitment, uint8 level) external;
+    /// Emits IdentityBound. Reverts with IdentityRegistryTagAlreadyUsed when the person (`tag`) is
+    /// already bound, under any commitment, even a revoked one.
+    /// @param account the person's account, not bound yet
+    /// @param commitment the person's identity commitment (salted hash of the ID-card number)
+    /// @param tag the person's uniqueness tag (keyed HMAC of the ID-card number), never used before
+    /// @param level verification level, 1 .. MAX_LEVEL
+    function bindPerson(address account, bytes32 commitment, bytes32 tag, uint8 level) external;
 
-    /// @notice Binds `accounts[i]` to `commitments[i]`, all at `level`, in one transaction. REGISTRAR_ROLE.
-    /// @dev All or nothing: one bad entry reverts the batch with that entry's error.
-    function bindPersons(address[] calldata accounts, bytes32[] calldata commitments, uint8 level) external;
+    /// @notice Binds `accounts[i]` to `commitments[i]` with tag `tags[i]`, all at `level`, in one
+    /// transaction. REGISTRAR_ROLE.
+    /// @dev All or nothing: one bad entry reverts the batch with that entry's error, including a tag
+    /// that an earlier entry of the same batch used.
+    function bindPersons(address[] calldata accounts, bytes32[] calldata commitments, bytes32[] calldata tags, uint8 level)
+        external;
 
     /// @notice Binds `account` to the enterprise with code `uscc` (validated, GB 32100). ENTERPRISE_REGISTRAR_ROLE.
     function bindEnterprise(address account, bytes18 uscc, uint8 level) external;
@@ -90,6 +113,9 @@ interface IIdentityRegistry {
 
     /// @notice The binding of `identity` (account zero when unbound).
     function binding(bytes32 identity) external view returns (Binding memory);
+
+    /// @notice The person identity registered with uniqueness tag `tag`, or zero when the tag is unused.
+    function tagHolder(bytes32 tag) external view returns (bytes32 identity);
 
     /// @notice The pending recovery of `identity` (newAccount zero when none).
     function pendingRecovery(bytes32 identity) external view returns (Recovery memory);

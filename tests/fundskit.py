@@ -191,8 +191,9 @@ def bind(f: Funds, people: list[bytes], wallets: list[Any] | None = None) -> lis
     """Binds each person to a wallet (fresh random addresses unless given) in the e-ID registry."""
     if wallets is None:
         wallets = [web3.to_checksum_address(os.urandom(20)) for _ in people]
-    for i in range(0, len(people), 300):
-        f.identity.bindPersons(wallets[i : i + 300], people[i : i + 300], 2, f.tx(f.police))
+    tags = [os.urandom(32) for _ in people]  # stand-in uniqueness tags (govchain.domain.identity_tag in real use)
+    for i in range(0, len(people), 200):  # IdentityRegistry.MAX_BATCH
+        f.identity.bindPersons(wallets[i : i + 200], people[i : i + 200], tags[i : i + 200], 2, f.tx(f.police))
     for p, w in zip(people, wallets):
         f.wallets[p] = str(w)
     return [str(w) for w in wallets]

@@ -73,9 +73,10 @@ def test_chain_status_when_nothing_runs(tmp_path):
 import os  # noqa: E402
 
 from conftest import make_sender  # noqa: E402
-from govchain.clients import CreditClient, CreditEntry, Decision, EnterpriseClient, IdentityClient, WorkflowClient  # noqa: E402
+from govchain.clients import CreditClient, CreditEntry, Decision, EnterpriseClient, IdentityClient, PersonBinding, WorkflowClient  # noqa: E402
 from govchain.connection import Deployment, Suite  # noqa: E402
-from govchain.domain import identity_commitment, uscc_subject  # noqa: E402
+from govchain.domain import uscc_subject  # noqa: E402
+from govchain.signer import DEV_IDENTITY_TAG_KEY  # noqa: E402
 
 USCC = "91370200163562681G"
 
@@ -85,7 +86,7 @@ def scenario(suite_deployment, w3, artifacts):
     suite = Suite(w3, Deployment.load(suite_deployment.path), artifacts)
     citizen = make_sender(w3, artifacts, 19)
     IdentityClient(suite, make_sender(w3, artifacts, 12)).bind_person(
-        citizen.account.address, identity_commitment("11010519491231002X", b"\x05" * 32), 2
+        PersonBinding.of(citizen.account.address, "11010519491231002X", b"\x05" * 32, DEV_IDENTITY_TAG_KEY), 2
     )
     applied = EnterpriseClient(suite, citizen).apply(USCC, b"\x01" * 32, b"\x02" * 32, 1_000_000, b"\x03" * 32)
     case_id = EnterpriseClient(suite).get(USCC).case_id

@@ -29,7 +29,7 @@ def _fresh_account(w3):
 def test_pipelined_calls_are_all_mined_in_order(identity, registrar, w3):
     people = [(_fresh_account(w3), os.urandom(32)) for _ in range(60)]
     before = w3.eth.get_transaction_count(registrar.account.address)
-    receipts = registrar.transact_many([identity.functions.bindPerson(a, c, 1) for a, c in people])
+    receipts = registrar.transact_many([identity.functions.bindPerson(a, c, os.urandom(32), 1) for a, c in people])
     assert [r.status for r in receipts] == [1] * 60
     assert w3.eth.get_transaction_count(registrar.account.address) == before + 60
     blocks = [r.block_number for r in receipts]
@@ -40,12 +40,12 @@ def test_pipelined_calls_are_all_mined_in_order(identity, registrar, w3):
 
 def test_revert_is_a_typed_error_with_decoded_arguments(identity, registrar, w3):
     account, commitment = _fresh_account(w3), os.urandom(32)
-    registrar.transact(identity.functions.bindPerson(account, commitment, 2))
+    registrar.transact(identity.functions.bindPerson(account, commitment, os.urandom(32), 2))
     other = _fresh_account(w3)
     nonce_before = w3.eth.get_transaction_count(registrar.account.address)
     error_class = revert_class("IdentityRegistryIdentityAlreadyBound")
     with pytest.raises(error_class) as excinfo:
-        registrar.transact(identity.functions.bindPerson(other, commitment, 2))
+        registrar.transact(identity.functions.bindPerson(other, commitment, os.urandom(32), 2))
     error = excinfo.value
     assert isinstance(error, ContractRevert) and error.contract == "IdentityRegistry"
     assert error.arguments == {"identity": commitment, "account": account}
@@ -57,9 +57,9 @@ def test_revert_is_a_typed_error_with_decoded_arguments(identity, registrar, w3)
 def test_a_mined_revert_is_decoded_after_all_receipts(identity, registrar, w3):
     account, commitment = _fresh_account(w3), os.urandom(32)
     calls = [
-        Call.of(identity.functions.bindPerson(account, commitment, 1), gas=200_000),
-        Call.of(identity.functions.bindPerson(_fresh_account(w3), commitment, 1), gas=200_000),  # same identity
-        Call.of(identity.functions.bindPerson(_fresh_account(w3), os.urandom(32), 1), gas=200_000),
+        Call.of(identity.functions.bindPerson(account, commitment, os.urandom(32), 1), gas=200_000),
+        Call.of(identity.functions.bindPerson(_fresh_account(w3), commitment, os.urandom(32), 1), gas=200_000),  # same identity
+        Call.of(identity.functions.bindPerson(_fresh_account(w3), os.urandom(32), os.urandom(32), 1), gas=200_000),
     ]
     with pytest.raises(revert_class("IdentityRegistryIdentityAlreadyBound")) as excinfo:
         registrar.transact_many(calls)
@@ -75,7 +75,7 @@ def test_nothing_to_send(registrar):
 def test_unauthorized_caller_is_reported_by_name(identity, w3, artifacts):
     outsider = make_sender(w3, artifacts, 9)
     with pytest.raises(revert_class("AccessControlUnauthorizedAccount")) as excinfo:
-        outsider.transact(identity.functions.bindPerson(_fresh_account(w3), os.urandom(32), 1))
+        outsider.transact(identity.functions.bindPerson(_fresh_account(w3), os.urandom(32), os.urandom(32), 1))
     assert excinfo.value.arguments["account"] == outsider.account.address
 
 

@@ -16,12 +16,14 @@ from govchain.clients import (
     EnterpriseClient,
     EnterpriseStatus,
     IdentityClient,
+    PersonBinding,
     UnknownCase,
     WorkflowClient,
 )
 from govchain.connection import Deployment, Suite
-from govchain.domain import InvalidUSCC, identity_commitment, uscc_subject
+from govchain.domain import InvalidUSCC, uscc_subject
 from govchain.exceptions import revert_class
+from govchain.signer import DEV_IDENTITY_TAG_KEY
 
 USCC = "91370200163562681G"
 
@@ -32,28 +34,30 @@ def suite(suite_deployment, w3, artifacts):
 
 
 def _people(w3, n):
-    return [(w3.to_checksum_address(os.urandom(20)), os.urandom(32)) for _ in range(n)]
+    return [PersonBinding(w3.to_checksum_address(os.urandom(20)), os.urandom(32), os.urandom(32)) for _ in range(n)]
 
 
 def test_bind_persons_splits_below_the_batch_limit(suite, w3, artifacts):
     identity = IdentityClient(suite, make_sender(w3, artifacts, 12))
     people = _people(w3, 650)
     receipts = identity.bind_persons(people, 2)
-    assert len(receipts) == 3  # MAX_BATCH is 300
+    assert len(receipts) == 4  # MAX_BATCH is 200
     events = [e for r in receipts for e in identity.events(r)]
     assert [type(e).__name__ for e in events] == ["IdentityBound"] * 650
     first = events[0]
-    assert (first.account, first.identity, first.level) == (people[0][0], "0x" + people[0][1].hex(), 2)
+    expected = (people[0].account, "0x" + people[0].commitment.hex(), 2, "0x" + people[0].tag.hex())
+    assert (first.account, first.identity, first.level, first.tag) == expected
     assert first.block_number == receipts[0].block_number and first.tx_hash == receipts[0].tx_hash
     with pytest.raises(Exception):
         first.level = 3  # frozen
-    assert identity.binding(people[-1][1]).account == people[-1][0]
+    assert identity.binding(people[-1].commitment).account == people[-1].account
+    assert identity.tag_holder(people[-1].tag) == people[-1].commitment
 
 
 def test_enterprise_application_through_its_workflow(suite, w3, artifacts):
     citizen = make_sender(w3, artifacts, 19)
     IdentityClient(suite, make_sender(w3, artifacts, 12)).bind_person(
-        citizen.account.address, identity_commitment("11010519491231002X", b"\x07" * 32), 2
+        PersonBinding.of(citizen.account.address, "11010519491231002X", b"\x07" * 32, DEV_IDENTITY_TAG_KEY), 2
     )
     enterprises = EnterpriseClient(suite, citizen)
     receipt = enterprises.apply(USCC, b"\x01" * 32, b"\x02" * 32, 5_000_000, b"\x03" * 32)

@@ -10,7 +10,7 @@ from eth_account import Account
 
 from govchain.config import Config
 from govchain.exceptions import ConfigError, SignerError
-from govchain.signer import dev_accounts, load_signer, signer_or_dev
+from govchain.signer import DEV_IDENTITY_TAG_KEY, dev_accounts, identity_tag_key, load_signer, signer_or_dev
 
 
 def test_defaults_file_then_environment(tmp_path):
@@ -70,3 +70,16 @@ def test_dev_accounts_only_on_dev_chains():
     assert signer_or_dev(31337, env={}).address == accounts[0].address
     with pytest.raises(SignerError):
         signer_or_dev(1, env={})
+
+
+def test_identity_tag_key_from_the_environment_and_a_dev_key_only_on_dev_chains():
+    key = bytes(range(32))
+    assert identity_tag_key(1, {"GOVCHAIN_IDENTITY_TAG_KEY": "0x" + key.hex()}) == key
+    assert identity_tag_key(31337, {"GOVCHAIN_IDENTITY_TAG_KEY": key.hex()}) == key  # the authority's key wins everywhere
+    assert identity_tag_key(31337, {}) == DEV_IDENTITY_TAG_KEY
+    with pytest.raises(SignerError, match="set GOVCHAIN_IDENTITY_TAG_KEY"):
+        identity_tag_key(1, {})
+    with pytest.raises(SignerError, match="at least 32 bytes, got 16"):
+        identity_tag_key(1, {"GOVCHAIN_IDENTITY_TAG_KEY": "ab" * 16})
+    with pytest.raises(SignerError, match="not hex"):
+        identity_tag_key(1, {"GOVCHAIN_IDENTITY_TAG_KEY": "not-a-key"})

@@ -17,12 +17,14 @@ from govchain.domain import (
     USCC_ALPHABET,
     InvalidUSCC,
     identity_commitment,
+    identity_tag,
     is_valid_uscc,
     uscc_bytes,
     uscc_check_character,
     uscc_subject,
     validate_uscc,
 )
+from govchain.signer import DEV_IDENTITY_TAG_KEY
 
 ADMIN_ROLE = b"\0" * 32
 ZERO32 = b"\0" * 32
@@ -81,8 +83,9 @@ def identity(IdentityRegistry, admin, accounts):
     """The real IdentityRegistry: applicant 15 at level 2, 16 at level 1, 17 unbound."""
     registry = IdentityRegistry.deploy(admin, {"from": admin})
     registry.grantRole(registry.REGISTRAR_ROLE(), accounts[12], {"from": admin})
-    registry.bindPerson(accounts[15], identity_commitment(APPLICANT_ID, SALT), 2, {"from": accounts[12]})
-    registry.bindPerson(accounts[16], keccak(text="person-16"), 1, {"from": accounts[12]})
+    applicant = (identity_commitment(APPLICANT_ID, SALT), identity_tag(APPLICANT_ID, DEV_IDENTITY_TAG_KEY))
+    registry.bindPerson(accounts[15], *applicant, 2, {"from": accounts[12]})
+    registry.bindPerson(accounts[16], keccak(text="person-16"), keccak(text="tag-16"), 1, {"from": accounts[12]})
     return registry
 
 
@@ -370,7 +373,8 @@ def test_unauthorized_callers_are_rejected(registry, engine, applicant, reviewer
 def test_id_numbers_never_reach_the_chain(registry, engine, identity, applicant, reviewer, regulator, accounts):
     """The applicant's and legal representatives' ID-card numbers appear in no calldata and no log."""
     start = chain.height
-    identity.bindPerson(accounts[18], identity_commitment(LEGAL_REP_ID, SALT), 2, {"from": accounts[12]})
+    legal_rep = (identity_commitment(LEGAL_REP_ID, SALT), identity_tag(LEGAL_REP_ID, DEV_IDENTITY_TAG_KEY))
+    identity.bindPerson(accounts[18], *legal_rep, 2, {"from": accounts[12]})
     applied = apply(registry, applicant)
     engine.decide(applied.return_value, APPROVE, ZERO32, {"from": reviewer})
     registry.recordChange(USCC, LEGAL_REP_CHANGE, identity_commitment(NEW_LEGAL_REP_ID, SALT), {"from": regulator})

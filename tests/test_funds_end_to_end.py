@@ -8,7 +8,8 @@ import pytest
 from brownie import chain, web3
 
 from fundskit import BANK, INTERVAL, WALLET, YEAR, b32, code, deploy_funds, settlement_refs
-from govchain.domain import MerkleTree, identity_commitment, payout_leaf
+from govchain.domain import MerkleTree, identity_commitment, identity_tag, payout_leaf
+from govchain.signer import DEV_IDENTITY_TAG_KEY
 
 ID_NUMBERS = ["11010519491231002X", "370202195001011239", "370203194805052345", "370211195212123456"]
 PENSION_LINE, MEDICAL_LINE = 900_000_000, 400_000_000  # fen
@@ -47,7 +48,7 @@ def test_every_yuan_is_traceable_from_budget_to_citizen(funds, accounts):
     salts = [bytes([i + 1]) * 32 for i in range(4)]
     pensioners = [identity_commitment(n, s) for n, s in zip(ID_NUMBERS, salts)]
     wallets = f.citizens[:4]
-    f.identity.bindPersons(wallets, pensioners, 3, {"from": f.police})
+    f.identity.bindPersons(wallets, pensioners, [identity_tag(n, DEV_IDENTITY_TAG_KEY) for n in ID_NUMBERS], 3, {"from": f.police})
     f.programs.enroll(program_id, pensioners, {"from": f.hrss[0]})
     f.eligibility.attest(pensioners, b"\xa7" * 32, {"from": f.hrss[0]})
 

@@ -1,18 +1,29 @@
-"""IdentityRegistry: one-to-one bindings of accounts to identity commitments and USCCs."""
+"""IdentityRegistry: one-to-one bindings of accounts to identity commitments and USCCs, one binding per person."""
 
 from __future__ import annotations
+
+import hashlib
 
 import brownie
 import pytest
 from brownie import chain
 from brownie.test import strategy
+from eth_utils import keccak
 
 from conftest import reverts_with, unauthorized
-from govchain.domain import identity_commitment, uscc_bytes, uscc_subject
+from govchain.domain import InvalidIdNumber, identity_commitment, identity_tag, uscc_bytes, uscc_subject
+from govchain.exceptions import GovchainError
+from govchain.signer import DEV_IDENTITY_TAG_KEY
 
 ID_NUMBER = "11010519491231002X"
 SALT = bytes(range(32))
 PERSON = identity_commitment(ID_NUMBER, SALT)
+TAG = identity_tag(ID_NUMBER, DEV_IDENTITY_TAG_KEY)
+SECOND_SALT = bytes(range(32, 64))
+SECOND = identity_commitment(ID_NUMBER, SECOND_SALT)  # the same person under another salt
+# HMAC-SHA256 of ID_NUMBER under the dev key, computed independently:
+#   echo -n 11010519491231002X | openssl dgst -sha256 -hmac "govchain public dev identity-tag key, local chains"
+TAG_VECTOR = bytes.fromhex("7a2033ffb736f4836aa17f96dbcf60dbd2a6bf54be39a997a1b7e8f4fec0ccf8")
 USCC = "91370200163562681G"
 PERSON_KIND, ENTERPRISE_KIND = 1, 2
 ZERO32 = b"\0" * 32
@@ -37,11 +48,17 @@ def commitment(n: int) -> bytes:
     return bytes([n % 256]) * 31 + b"\x01"
 
 
+def tag(n: int) -> bytes:
+    """A distinct stand-in uniqueness tag (identity_tag of some ID number in real use)."""
+    return bytes([n % 256]) * 31 + b"\x02"
+
+
 def test_bind_person(identity, police, accounts):
     citizen = accounts[15]
-    tx = identity.bindPerson(citizen, PERSON, 2, {"from": police[0]})
+    tx = identity.bindPerson(citizen, PERSON, TAG, 2, {"from": police[0]})
     event = tx.events["IdentityBound"]
-    assert (event["account"], bytes(event["identity"]), event["kind"], event["level"]) == (citizen, PERSON, 1, 2)
+    assert (event["account"], bytes(event["identity"]), event["kind"], event["level"], bytes(event["tag"])) == (citizen, PERSON, 1, 2, TAG)
+    assert bytes(identity.tagHolder(TAG)) == PERSON
     assert bytes(identity.identityOf(citizen)) == PERSON
     assert tuple(identity.binding(PERSON)) == (citizen, PERSON_KIND, 2, False)
     assert identity.isVerified(citizen, 2) and not identity.isVerified(citizen, 3)
@@ -50,43 +67,50 @@ def test_bind_person(identity, police, accounts):
 
 def test_bind_rejects_bad_input_and_changes_nothing(identity, police, accounts):
     officer = police[0]
-    identity.bindPerson(accounts[15], PERSON, 1, {"from": officer})
-    other = b"\x07" * 32
+    identity.bindPerson(accounts[15], PERSON, TAG, 1, {"from": officer})
+    other, other_tag = b"\x07" * 32, tag(7)
     with reverts_with("IdentityRegistryZeroAccount"):
-        identity.bindPerson(brownie.ZERO_ADDRESS, other, 1, {"from": officer})
+        identity.bindPerson(brownie.ZERO_ADDRESS, other, other_tag, 1, {"from": officer})
     with reverts_with("IdentityRegistryZeroIdentity"):
-        identity.bindPerson(accounts[16], ZERO32, 1, {"from": officer})
+        identity.bindPerson(accounts[16], ZERO32, other_tag, 1, {"from": officer})
+    with reverts_with("IdentityRegistryZeroTag"):
+        identity.bindPerson(accounts[16], other, ZERO32, 1, {"from": officer})
     for level in (0, 4):
         with reverts_with("IdentityRegistryInvalidLevel", level):
-            identity.bindPerson(accounts[16], other, level, {"from": officer})
+            identity.bindPerson(accounts[16], other, other_tag, level, {"from": officer})
     with reverts_with("IdentityRegistryAccountAlreadyBound", accounts[15], PERSON):
-        identity.bindPerson(accounts[15], other, 1, {"from": officer})
+        identity.bindPerson(accounts[15], other, other_tag, 1, {"from": officer})
     with reverts_with("IdentityRegistryIdentityAlreadyBound", PERSON, accounts[15]):
-        identity.bindPerson(accounts[16], PERSON, 1, {"from": officer})
+        identity.bindPerson(accounts[16], PERSON, other_tag, 1, {"from": officer})
     assert identity.identityOf(accounts[16]) == "0x" + "00" * 32
     assert identity.binding(other)[0] == brownie.ZERO_ADDRESS
+    assert identity.tagHolder(other_tag) == "0x" + "00" * 32 and identity.tagHolder(ZERO32) == "0x" + "00" * 32
 
 
 def test_bind_persons_batch_is_all_or_nothing(identity, police, accounts):
     people = [accounts[i] for i in range(14, 19)]
-    ids = [commitment(i) for i in range(5)]
-    tx = identity.bindPersons(people, ids, 1, {"from": police[0]})
-    assert [bytes(e["identity"]) for e in tx.events["IdentityBound"]] == ids
+    ids, tags = [commitment(i) for i in range(5)], [tag(i) for i in range(5)]
+    tx = identity.bindPersons(people, ids, tags, 1, {"from": police[0]})
+    assert [(bytes(e["identity"]), bytes(e["tag"])) for e in tx.events["IdentityBound"]] == list(zip(ids, tags))
     assert all(identity.isVerified(p, 1) for p in people)
+    assert [bytes(identity.tagHolder(t)) for t in tags] == ids
 
     fresh = [accounts[19], accounts[10]]
     with reverts_with("IdentityRegistryIdentityAlreadyBound", ids[0], people[0]):
-        identity.bindPersons(fresh, [commitment(9), ids[0]], 1, {"from": police[0]})
+        identity.bindPersons(fresh, [commitment(9), ids[0]], [tag(9), tag(10)], 1, {"from": police[0]})
     assert identity.identityOf(accounts[19]) == "0x" + "00" * 32  # the first entry was rolled back too
+    assert identity.tagHolder(tag(9)) == "0x" + "00" * 32
     with reverts_with("IdentityRegistryLengthMismatch", 2, 1):
-        identity.bindPersons(fresh, [commitment(9)], 1, {"from": police[0]})
+        identity.bindPersons(fresh, [commitment(9)], [tag(9), tag(10)], 1, {"from": police[0]})
+    with reverts_with("IdentityRegistryLengthMismatch", 2, 3):
+        identity.bindPersons(fresh, [commitment(9), commitment(10)], [tag(9), tag(10), tag(11)], 1, {"from": police[0]})
     with reverts_with("IdentityRegistryEmptyBatch"):
-        identity.bindPersons([], [], 1, {"from": police[0]})
+        identity.bindPersons([], [], [], 1, {"from": police[0]})
     too_many = identity.MAX_BATCH() + 1
     with reverts_with("IdentityRegistryBatchTooLarge", too_many, too_many - 1):
-        identity.bindPersons([accounts[19]] * too_many, [commitment(9)] * too_many, 1, {"from": police[0]})
+        identity.bindPersons([accounts[19]] * too_many, [commitment(9)] * too_many, [tag(9)] * too_many, 1, {"from": police[0]})
     with reverts_with("IdentityRegistryInvalidLevel", 9):
-        identity.bindPersons(fresh, [commitment(9), commitment(10)], 9, {"from": police[0]})
+        identity.bindPersons(fresh, [commitment(9), commitment(10)], [tag(9), tag(10)], 9, {"from": police[0]})
 
 
 def test_bind_enterprise_validates_the_uscc(identity, accounts):
@@ -94,6 +118,7 @@ def test_bind_enterprise_validates_the_uscc(identity, accounts):
     tx = identity.bindEnterprise(accounts[17], uscc_bytes(USCC), 3, {"from": samr})
     assert bytes(tx.events["IdentityBound"]["identity"]) == uscc_subject(USCC)
     assert tx.events["IdentityBound"]["kind"] == ENTERPRISE_KIND
+    assert bytes(tx.events["IdentityBound"]["tag"]) == ZERO32  # the code is its own unique key
     bad_check = USCC[:17] + "H"
     with reverts_with("USCCInvalidCheckCharacter", bad_check.encode(), b"G"):
         identity.bindEnterprise(accounts[18], bad_check.encode(), 3, {"from": samr})
@@ -105,9 +130,79 @@ def test_bind_enterprise_validates_the_uscc(identity, accounts):
         identity.setLevel(uscc_subject(USCC), 1, {"from": accounts[12]})
 
 
+# --- one person, one binding: the uniqueness tag -----------------------------------------------
+
+
+def test_the_python_tag_is_what_the_registry_stores(identity, police, accounts):
+    """domain.identity_tag: keyed HMAC-SHA256 of the normalised number, registered by the contract as given."""
+    assert TAG == TAG_VECTOR
+    tx = identity.bindPerson(accounts[15], PERSON, identity_tag(ID_NUMBER, DEV_IDENTITY_TAG_KEY), 2, {"from": police[0]})
+    assert bytes(tx.events["IdentityBound"]["tag"]) == TAG
+    assert bytes(identity.tagHolder(TAG_VECTOR)) == PERSON
+    # the same for every way the number is typed, different under another key, none of the unkeyed
+    # hashes that anyone could compute for every ID number
+    assert identity_tag(" " + ID_NUMBER.lower() + " ", DEV_IDENTITY_TAG_KEY) == TAG
+    assert identity_tag(ID_NUMBER, b"\x01" * 32) != TAG
+    assert TAG not in (keccak(ID_NUMBER.encode()), hashlib.sha256(ID_NUMBER.encode()).digest(), PERSON, SECOND)
+    with pytest.raises(InvalidIdNumber):
+        identity_tag(ID_NUMBER[:17] + "1", DEV_IDENTITY_TAG_KEY)
+    with pytest.raises(GovchainError, match="at least 32 bytes"):
+        identity_tag(ID_NUMBER, b"short key")
+
+
+def test_the_same_person_under_a_second_salt_is_refused(identity, police, accounts):
+    """The attack: bind one ID number twice under two salts (two commitments) to enrol and pay twice."""
+    first, second = accounts[15], accounts[16]
+    identity.bindPerson(first, PERSON, TAG, 2, {"from": police[0]})
+    assert SECOND != PERSON
+    for officer in police:  # the same registrar or another one
+        with reverts_with("IdentityRegistryTagAlreadyUsed", TAG, PERSON):
+            identity.bindPerson(second, SECOND, identity_tag(ID_NUMBER, DEV_IDENTITY_TAG_KEY), 2, {"from": officer})
+    assert identity.identityOf(second) == "0x" + "00" * 32 and not identity.isVerified(second, 1)
+    assert identity.binding(SECOND)[0] == brownie.ZERO_ADDRESS
+    assert tuple(identity.binding(PERSON)) == (first, PERSON_KIND, 2, False)
+    assert bytes(identity.tagHolder(TAG)) == PERSON
+    assert identity.currentAccounts([PERSON, SECOND]) == (first, brownie.ZERO_ADDRESS)
+
+
+def test_the_same_person_twice_in_one_batch_is_refused(identity, police, accounts):
+    wallets = [accounts[14], accounts[15], accounts[16]]
+    commitments = [PERSON, commitment(3), SECOND]
+
+    def nothing_bound():
+        assert all(identity.identityOf(w) == "0x" + "00" * 32 for w in wallets)
+        assert all(identity.binding(c)[0] == brownie.ZERO_ADDRESS for c in commitments)
+        assert identity.tagHolder(tag(3)) == "0x" + "00" * 32
+
+    with reverts_with("IdentityRegistryTagAlreadyUsed", TAG, PERSON):
+        identity.bindPersons(wallets, commitments, [TAG, tag(3), TAG], 2, {"from": police[0]})
+    nothing_bound()
+    assert identity.tagHolder(TAG) == "0x" + "00" * 32
+    # a batch that meets a person bound by an earlier transaction
+    identity.bindPerson(accounts[17], PERSON, TAG, 2, {"from": police[0]})
+    commitments = commitments[1:]
+    with reverts_with("IdentityRegistryTagAlreadyUsed", TAG, PERSON):
+        identity.bindPersons(wallets[1:], commitments, [tag(3), TAG], 2, {"from": police[1]})
+    nothing_bound()
+
+
+def test_the_tag_stays_with_its_identity_through_recovery_and_revocation(identity, police, accounts):
+    identity.bindPerson(accounts[15], PERSON, TAG, 2, {"from": police[0]})
+    identity.proposeRecovery(PERSON, accounts[16], {"from": police[0]})
+    identity.confirmRecovery(PERSON, accounts[16], {"from": police[1]})
+    assert bytes(identity.tagHolder(TAG)) == PERSON
+    with reverts_with("IdentityRegistryTagAlreadyUsed", TAG, PERSON):
+        identity.bindPerson(accounts[17], SECOND, TAG, 2, {"from": police[0]})
+    identity.revoke(PERSON, b"\x42" * 32, {"from": police[0]})  # revocation is for good: no second life under a new salt
+    assert bytes(identity.tagHolder(TAG)) == PERSON
+    with reverts_with("IdentityRegistryTagAlreadyUsed", TAG, PERSON):
+        identity.bindPerson(accounts[17], SECOND, TAG, 2, {"from": police[0]})
+    assert identity.identityOf(accounts[17]) == "0x" + "00" * 32 and identity.binding(SECOND)[0] == brownie.ZERO_ADDRESS
+
+
 def test_set_level_and_revoke(identity, police, accounts):
     citizen = accounts[15]
-    identity.bindPerson(citizen, PERSON, 1, {"from": police[0]})
+    identity.bindPerson(citizen, PERSON, TAG, 1, {"from": police[0]})
     tx = identity.setLevel(PERSON, 3, {"from": police[1]})
     assert tx.events["IdentityLevelChanged"]["level"] == 3
     assert identity.isVerified(citizen, 3)
@@ -130,7 +225,7 @@ def test_set_level_and_revoke(identity, police, accounts):
 
 
 def test_set_level_rejects_invalid_level(identity, police, accounts):
-    identity.bindPerson(accounts[15], PERSON, 1, {"from": police[0]})
+    identity.bindPerson(accounts[15], PERSON, TAG, 1, {"from": police[0]})
     with reverts_with("IdentityRegistryInvalidLevel", 4):
         identity.setLevel(PERSON, 4, {"from": police[0]})
     assert identity.binding(PERSON)[2] == 1
@@ -138,7 +233,7 @@ def test_set_level_rejects_invalid_level(identity, police, accounts):
 
 def test_recovery_needs_two_registrars(identity, police, accounts):
     old, new = accounts[15], accounts[16]
-    identity.bindPerson(old, PERSON, 2, {"from": police[0]})
+    identity.bindPerson(old, PERSON, TAG, 2, {"from": police[0]})
     tx = identity.proposeRecovery(PERSON, new, {"from": police[0]})
     expires = tx.events["RecoveryProposed"]["expiresAt"]
     assert expires == tx.timestamp + 7 * 24 * 3600
@@ -158,8 +253,8 @@ def test_recovery_needs_two_registrars(identity, police, accounts):
 
 
 def test_recovery_lapses_and_checks_the_new_account(identity, police, accounts):
-    identity.bindPerson(accounts[15], PERSON, 2, {"from": police[0]})
-    identity.bindPerson(accounts[17], b"\x05" * 32, 2, {"from": police[0]})
+    identity.bindPerson(accounts[15], PERSON, TAG, 2, {"from": police[0]})
+    identity.bindPerson(accounts[17], b"\x05" * 32, tag(5), 2, {"from": police[0]})
     with reverts_with("IdentityRegistryAccountAlreadyBound", accounts[17], b"\x05" * 32):
         identity.proposeRecovery(PERSON, accounts[17], {"from": police[0]})
     with reverts_with("IdentityRegistryZeroAccount"):
@@ -171,7 +266,7 @@ def test_recovery_lapses_and_checks_the_new_account(identity, police, accounts):
         identity.confirmRecovery(PERSON, accounts[16], {"from": police[1]})
     # a new account bound meanwhile can no longer receive the identity
     identity.proposeRecovery(PERSON, accounts[16], {"from": police[0]})
-    identity.bindPerson(accounts[16], b"\x06" * 32, 1, {"from": police[0]})
+    identity.bindPerson(accounts[16], b"\x06" * 32, tag(6), 1, {"from": police[0]})
     with reverts_with("IdentityRegistryAccountAlreadyBound", accounts[16], b"\x06" * 32):
         identity.confirmRecovery(PERSON, accounts[16], {"from": police[1]})
 
@@ -179,10 +274,10 @@ def test_recovery_lapses_and_checks_the_new_account(identity, police, accounts):
 def test_unauthorized_callers_are_rejected(identity, police, accounts):
     outsider = accounts[9]
     registrar = identity.REGISTRAR_ROLE()
-    identity.bindPerson(accounts[15], PERSON, 1, {"from": police[0]})
+    identity.bindPerson(accounts[15], PERSON, TAG, 1, {"from": police[0]})
     calls = [
-        (registrar, lambda: identity.bindPerson(accounts[16], b"\x01" * 32, 1, {"from": outsider})),
-        (registrar, lambda: identity.bindPersons([accounts[16]], [b"\x01" * 32], 1, {"from": outsider})),
+        (registrar, lambda: identity.bindPerson(accounts[16], b"\x01" * 32, tag(1), 1, {"from": outsider})),
+        (registrar, lambda: identity.bindPersons([accounts[16]], [b"\x01" * 32], [tag(1)], 1, {"from": outsider})),
         (identity.ENTERPRISE_REGISTRAR_ROLE(), lambda: identity.bindEnterprise(accounts[16], uscc_bytes(USCC), 1, {"from": police[0]})),
         (registrar, lambda: identity.setLevel(PERSON, 2, {"from": outsider})),
         (registrar, lambda: identity.revoke(PERSON, ZERO32, {"from": outsider})),
@@ -194,12 +289,13 @@ def test_unauthorized_callers_are_rejected(identity, police, accounts):
         with reverts_with(*unauthorized(caller, role)):
             call()
     assert tuple(identity.binding(PERSON)) == (accounts[15], PERSON_KIND, 1, False)
+    assert identity.binding(b"\x01" * 32)[0] == brownie.ZERO_ADDRESS and identity.tagHolder(tag(1)) == "0x" + "00" * 32
 
 
 def test_id_number_never_reaches_the_chain(identity, police, accounts):
-    """Only the commitment is sent: the ID-card number is in no calldata and no log."""
+    """Only the commitment and the tag are sent: the ID-card number is in no calldata and no log."""
     start = chain.height
-    identity.bindPerson(accounts[15], PERSON, 2, {"from": police[0]})
+    identity.bindPerson(accounts[15], PERSON, TAG, 2, {"from": police[0]})
     identity.proposeRecovery(PERSON, accounts[16], {"from": police[0]})
     identity.confirmRecovery(PERSON, accounts[16], {"from": police[1]})
     needle = ID_NUMBER.encode().hex()
@@ -215,10 +311,12 @@ def test_id_number_never_reaches_the_chain(identity, police, accounts):
 
 
 class _Bindings:
-    """Stateful: bindings stay one-to-one in both directions through binds, recoveries and revocations."""
+    """Stateful: bindings stay one-to-one in both directions, and one per person (tag), through binds,
+    recoveries and revocations."""
 
     st_account = strategy("uint256", max_value=7)
     st_identity = strategy("uint256", max_value=7)
+    st_person = strategy("uint256", max_value=7)
 
     def __init__(self, identity, police, people):
         self.identity, self.police, self.people = identity, police, people
@@ -226,18 +324,21 @@ class _Bindings:
     def setup(self):
         self.by_identity: dict[int, int] = {}  # identity n -> account index
         self.revoked: set[int] = set()
+        self.tag_holder: dict[int, int] = {}  # person (tag) n -> identity n
 
     def _key(self, n):
         return bytes([n + 1]) * 32
 
-    def rule_bind(self, st_account, st_identity):
+    def rule_bind(self, st_account, st_identity, st_person):
         bound_accounts = set(self.by_identity.values())
-        if st_account in bound_accounts or st_identity in self.by_identity:
+        call = (self.people[st_account], self._key(st_identity), tag(st_person), 1, {"from": self.police[0]})
+        if st_account in bound_accounts or st_identity in self.by_identity or st_person in self.tag_holder:
             with pytest.raises(brownie.exceptions.VirtualMachineError):
-                self.identity.bindPerson(self.people[st_account], self._key(st_identity), 1, {"from": self.police[0]})
+                self.identity.bindPerson(*call)
         else:
-            self.identity.bindPerson(self.people[st_account], self._key(st_identity), 1, {"from": self.police[0]})
+            self.identity.bindPerson(*call)
             self.by_identity[st_identity] = st_account
+            self.tag_holder[st_person] = st_identity
 
     def rule_recover(self, st_account, st_identity):
         if st_identity not in self.by_identity or st_identity in self.revoked or st_account in self.by_identity.values():
@@ -265,6 +366,11 @@ class _Bindings:
         for i, account in enumerate(self.people):
             if i not in self.by_identity.values():
                 assert self.identity.identityOf(account) == "0x" + "00" * 32
+
+    def invariant_one_binding_per_person(self):
+        for person in range(8):
+            holder = self.tag_holder.get(person)
+            assert bytes(self.identity.tagHolder(tag(person))) == (ZERO32 if holder is None else self._key(holder))
 
 
 def test_bindings_stay_one_to_one(state_machine, identity, police, accounts):

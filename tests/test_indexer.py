@@ -25,7 +25,7 @@ def identity(deployment, w3, artifacts):
 def _bind(identity, sender, count):
     w3 = identity.w3
     people = [(w3.to_checksum_address(os.urandom(20)), os.urandom(32)) for _ in range(count)]
-    sender.transact_many([identity.functions.bindPerson(a, c, 1) for a, c in people])
+    sender.transact_many([identity.functions.bindPerson(a, c, os.urandom(32), 1) for a, c in people])
     return people
 
 

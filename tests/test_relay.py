@@ -63,7 +63,8 @@ def test_tampered_request_recovers_another_signer(forwarder, w3):
 
 from conftest import make_sender  # noqa: E402
 from govchain.connection import Deployment, Suite  # noqa: E402
-from govchain.domain import identity_commitment, uscc_bytes  # noqa: E402
+from govchain.domain import identity_commitment, identity_tag, uscc_bytes  # noqa: E402
+from govchain.signer import DEV_IDENTITY_TAG_KEY  # noqa: E402
 from govchain.exceptions import revert_class  # noqa: E402
 from govchain.relay import InvalidSignature, Relayer, RequestExpired  # noqa: E402
 
@@ -79,7 +80,9 @@ def suite(suite_deployment, w3, artifacts):
 def citizen(suite, w3, artifacts):
     person = Account.create()
     police = make_sender(w3, artifacts, 12)
-    police.transact(suite.contract("IdentityRegistry").functions.bindPerson(person.address, identity_commitment("11010519491231002X", b"\x01" * 32), 2))
+    number = "11010519491231002X"
+    binding = (identity_commitment(number, b"\x01" * 32), identity_tag(number, DEV_IDENTITY_TAG_KEY))
+    police.transact(suite.contract("IdentityRegistry").functions.bindPerson(person.address, *binding, 2))
     return person
 
 

@@ -62,7 +62,7 @@ def test_killed_node_mid_payout_batches_pays_everyone_exactly_once(tmp_path, art
     receipts and restarts from its state file: every beneficiary ends up paid exactly once."""
     from eth_account import Account
 
-    from govchain.clients import BudgetClient, BudgetLine, DisbursementClient, IdentityClient, PayoutMode, ProgramClient
+    from govchain.clients import BudgetClient, BudgetLine, DisbursementClient, IdentityClient, PayoutMode, PersonBinding, ProgramClient
     from govchain.connection import Suite
 
     chain = LocalChain(home=tmp_path, port=_free_port())
@@ -78,7 +78,7 @@ def test_killed_node_mid_payout_batches_pays_everyone_exactly_once(tmp_path, art
         deploy_suite(w3, sender(0), artifacts, path)
         suite = Suite(w3, Deployment.load(path), artifacts)
         people = [(Account.create().address, os.urandom(32)) for _ in range(80)]
-        IdentityClient(suite, sender(12)).bind_persons(people, 2)
+        IdentityClient(suite, sender(12)).bind_persons([PersonBinding(a, c, os.urandom(32)) for a, c in people], 2)
         budget, [line] = BudgetClient(suite, sender(7)).propose(2026, b"\x01" * 32, [BudgetLine("PENSION", "pension", 10**9)])
         for approver in (8, 9, 14):
             BudgetClient(suite, sender(approver)).approve(budget)

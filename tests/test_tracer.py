@@ -15,6 +15,7 @@ from govchain.clients import (
     EligibilityClient,
     IdentityClient,
     PayoutMode,
+    PersonBinding,
     ProgramClient,
     Refusal,
 )
@@ -33,7 +34,7 @@ def funds(suite_deployment, w3, artifacts, tmp_path):
     suite = Suite(w3, Deployment.load(suite_deployment.path), artifacts)
     people = [Account.create() for _ in range(12)]
     commitments = [os.urandom(32) for _ in people]
-    IdentityClient(suite, make_sender(w3, artifacts, PSB)).bind_persons([(p.address, c) for p, c in zip(people, commitments)], 2)
+    IdentityClient(suite, make_sender(w3, artifacts, PSB)).bind_persons([PersonBinding(p.address, c, os.urandom(32)) for p, c in zip(people, commitments)], 2)
     budget, lines = BudgetClient(suite, make_sender(w3, artifacts, FIN)).propose(
         2026, b"\x0b" * 32, [BudgetLine("PENSION", "养老金", 10_000_000), BudgetLine("SUBSIDY", "补贴", 5_000_000)]
     )

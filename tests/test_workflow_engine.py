@@ -29,9 +29,9 @@ def identity(IdentityRegistry, admin, accounts):
     """The real IdentityRegistry: applicants 15 (level 2) and 16 (level 1) bound, 17 unbound."""
     registry = IdentityRegistry.deploy(admin, {"from": admin})
     registry.grantRole(registry.REGISTRAR_ROLE(), accounts[12], {"from": admin})
-    registry.bindPerson(accounts[15], keccak(text="person-15"), 2, {"from": accounts[12]})
-    registry.bindPerson(accounts[16], keccak(text="person-16"), 1, {"from": accounts[12]})
-    registry.bindPerson(accounts[18], keccak(text="person-18"), 3, {"from": accounts[12]})
+    registry.bindPerson(accounts[15], keccak(text="person-15"), keccak(text="tag-15"), 2, {"from": accounts[12]})
+    registry.bindPerson(accounts[16], keccak(text="person-16"), keccak(text="tag-16"), 1, {"from": accounts[12]})
+    registry.bindPerson(accounts[18], keccak(text="person-18"), keccak(text="tag-18"), 3, {"from": accounts[12]})
     return registry
 
 

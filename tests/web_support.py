@@ -13,15 +13,15 @@ from eth_account import Account
 from conftest import make_sender
 from govchain.clients import (
     BudgetClient, BudgetLine, CreditClient, CreditEntry, Decision, DisbursementClient, EligibilityClient, EnterpriseClient,
-    IdentityClient, PayoutMode, ProgramClient, WorkflowClient,
+    IdentityClient, PayoutMode, PersonBinding, ProgramClient, WorkflowClient,
 )  # fmt: skip
 from govchain.config import Config
 from govchain.connection import Deployment, Suite
-from govchain.domain import identity_commitment, uscc_subject
+from govchain.domain import identity_commitment, identity_tag, uscc_subject
 from govchain.paths import PROJECT_ROOT
 from govchain.portal import DepartmentCredential, DepartmentKeys, Portal
 from govchain.relay import sign_request
-from govchain.signer import dev_accounts
+from govchain.signer import DEV_IDENTITY_TAG_KEY, dev_accounts
 
 REGISTERED = "91370200163562681G"
 REJECTED = "91370203MA3C8LJQ0C"
@@ -55,7 +55,7 @@ def seed(w3: Any, artifacts: Any, deployment_path: Path) -> Scenario:
     citizen = Account.from_key(b"\x42" * 32)
     founder = Account.from_key(b"\x43" * 32)
     IdentityClient(suite, make_sender(w3, artifacts, 12)).bind_persons(
-        [(citizen.address, identity_commitment(ID_NUMBER, SALT)), (founder.address, identity_commitment("370202199001011237", SALT))], 2
+        [PersonBinding.of(citizen.address, ID_NUMBER, SALT, DEV_IDENTITY_TAG_KEY), PersonBinding.of(founder.address, "370202199001011237", SALT, DEV_IDENTITY_TAG_KEY)], 2
     )
     registry = EnterpriseClient(suite)
     relay_sender = make_sender(w3, artifacts, RELAYER)
@@ -71,7 +71,7 @@ def seed(w3: Any, artifacts: Any, deployment_path: Path) -> Scenario:
     samr.decide(rejected_case, Decision.REJECT, b"\x09" * 32)
     data = json.loads(deployment_path.read_text())
     engine = WorkflowClient(suite, make_sender(w3, artifacts, 19))
-    IdentityClient(suite, make_sender(w3, artifacts, 12)).bind_person(dev_accounts(w3.eth.chain_id)[19].address, identity_commitment("370202198501011239", SALT), 2)
+    IdentityClient(suite, make_sender(w3, artifacts, 12)).bind_person(PersonBinding.of(dev_accounts(w3.eth.chain_id)[19].address, "370202198501011239", SALT, DEV_IDENTITY_TAG_KEY), 2)
     engine.open_case(data["workflows"]["INVESTMENT_PROJECT"])
     overdue_case = engine.functions.caseCount().call()
     w3.provider.make_request("evm_increaseTime", [121 * 3600])
@@ -113,7 +113,8 @@ def seed_funds(w3, artifacts, deployment_path):
     suite = Suite(w3, Deployment.load(deployment_path), artifacts)
     people = [Account.create() for _ in range(9)]
     commitments = [os.urandom(32) for _ in range(8)] + [CITIZEN]
-    IdentityClient(suite, make_sender(w3, artifacts, PSB)).bind_persons([(p.address, c) for p, c in zip(people, commitments)], 2)
+    tags = [os.urandom(32) for _ in range(8)] + [identity_tag(ID_NUMBER, DEV_IDENTITY_TAG_KEY)]
+    IdentityClient(suite, make_sender(w3, artifacts, PSB)).bind_persons([PersonBinding(p.address, c, t) for p, c, t in zip(people, commitments, tags)], 2)
     budget, lines = BudgetClient(suite, make_sender(w3, artifacts, FIN)).propose(
         2026, b"\x0b" * 32, [BudgetLine("PENSION", "养老金", 10_000_000), BudgetLine("SUBSIDY", "补贴", 5_000_000)]
     )

@@ -13,13 +13,13 @@ from govchain.clients.funds import (
     ProposedBatch,
     Refusal,
 )
-from govchain.clients.identity import Binding, IdentityClient, IdentityKind
+from govchain.clients.identity import Binding, IdentityClient, IdentityKind, PersonBinding
 from govchain.clients.workflow import Case, CaseStatus, Decision, UnknownCase, WorkflowClient
 
 __all__ = [
     "Binding", "Case", "CaseStatus", "ChangeKind", "ClientError", "ContractClient", "CreditClient", "CreditEntry",
     "Sealed", "SealedRecord", "SealedRecordError",
     "Decision", "Enterprise", "EnterpriseClient", "EnterpriseStatus", "IdentityClient", "IdentityKind",
-    "UnknownCase", "WorkflowClient", "BudgetClient", "BudgetLine", "DisbursementClient", "EligibilityClient",
+    "PersonBinding", "UnknownCase", "WorkflowClient", "BudgetClient", "BudgetLine", "DisbursementClient", "EligibilityClient",
     "PayoutMode", "ProgramClient", "ProposedBatch", "Refusal",
 ]  # fmt: skip
