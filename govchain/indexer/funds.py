@@ -6,11 +6,17 @@ re-index give the same tables.
 
 - `enrollments`: (program, enrollment index) -> beneficiary commitment      (BeneficiaryEnrolled)
 - `batches`: batch -> program, period, mode                                 (BatchProposed)
-- `batch_entries`: the accepted entries of each batch, in order             (BatchEntriesAdded)
-- `executions`: one row per executed batch (program, period, total, count)   (BatchExecuted)
-- `payouts`: one row per beneficiary paid; wallet payouts when their batch executes (BatchExecuted),
-  bank-settled ones with their settlement reference (BankPayoutsRecorded)
-- `refunds`: corrections, naming the batch and the beneficiary              (PayoutRefunded)
+- `batch_entries`: the accepted entries of each batch, in order, with their commitments (BatchEntriesAdded)
+- `executions`: one row per executed batch (program, period, paid total and count, withheld)
+                                                                            (BatchExecuted, PayoutWithheld)
+- `payouts`: one row per entry of an executed batch, `paid` or `withheld` (identity revoked, or
+  account changed after approval: PayoutWithheld); wallet payouts when their batch executes
+  (BatchExecuted), bank-settled ones with their settlement reference and their leaf's index in the
+  batch's Merkle tree (BankPayoutsRecorded; withheld ones have no leaf)
+- `refunds`: money back to the program, naming the batch and the beneficiary (PayoutRefunded)
+- `bank_refunds`: bank-settled refunds requested (BankRefundRequested); `bank_refund_outcomes`: their
+  confirmation or cancellation (BankRefundConfirmed / BankRefundCancelled). A request without an
+  outcome is pending: it has not been refunded.
 """
 
 from __future__ import annotations
@@ -50,8 +56,11 @@ batch_entries = Table(
     Column("idx", BigInteger, nullable=False),
     Column("amount", BigInteger, nullable=False),
     Column("account", String(42), nullable=False),
+    Column("beneficiary", String(66), nullable=False),
     Column("block_number", BigInteger, nullable=False, index=True),
 )
+
+PAID, WITHHELD = "paid", "withheld"
 
 payouts = Table(
     "payouts",
@@ -65,6 +74,9 @@ payouts = Table(
     Column("account", String(42), nullable=True),  # wallet payouts
     Column("settlement_ref", String(66), nullable=True),  # bank-settled payouts
     Column("amount", BigInteger, nullable=False),
+    Column("status", String(8), nullable=False),  # PAID or WITHHELD
+    Column("current", String(42), nullable=True),  # withheld: the account bound at execution (zero: revoked)
+    Column("leaf_index", Integer, nullable=True),  # recorded bank payouts: the leaf's index in the batch's tree
     Column("block_number", BigInteger, nullable=False, index=True),
     Column("tx_hash", String(66), nullable=False),
     Index("ix_payouts_program_period", "program_id", "period"),
@@ -78,8 +90,10 @@ executions = Table(
     Column("program_id", BigInteger, nullable=False, index=True),
     Column("period", BigInteger, nullable=False),
     Column("mode", String(8), nullable=False),
-    Column("total", BigInteger, nullable=False),
-    Column("count", Integer, nullable=False),
+    Column("total", BigInteger, nullable=False),  # fen paid
+    Column("count", Integer, nullable=False),  # payouts paid
+    Column("withheld", Integer, nullable=False),  # entries withheld
+    Column("withheld_amount", BigInteger, nullable=False),  # fen withheld (not paid)
     Column("block_number", BigInteger, nullable=False, index=True),
     Column("tx_hash", String(66), nullable=False),
 )
@@ -98,7 +112,35 @@ refunds = Table(
     Column("tx_hash", String(66), nullable=False),
 )
 
-TABLES = (enrollments, batches, batch_entries, payouts, executions, refunds)
+bank_refunds = Table(
+    "bank_refunds",
+    metadata,
+    Column("refund_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("batch_id", BigInteger, nullable=False, index=True),
+    Column("program_id", BigInteger, nullable=False, index=True),
+    Column("beneficiary", String(66), nullable=False, index=True),
+    Column("amount", BigInteger, nullable=False),
+    Column("settlement_ref", String(66), nullable=False),
+    Column("requester", String(42), nullable=False),
+    Column("reason_hash", String(66), nullable=False),
+    Column("block_number", BigInteger, nullable=False, index=True),
+    Column("tx_hash", String(66), nullable=False),
+)
+
+CONFIRMED, CANCELLED, PENDING = "confirmed", "cancelled", "pending"
+
+bank_refund_outcomes = Table(
+    "bank_refund_outcomes",
+    metadata,
+    Column("refund_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("outcome", String(10), nullable=False),  # CONFIRMED or CANCELLED; no row: PENDING
+    Column("by", String(42), nullable=False),  # the bank or officer who confirmed or cancelled it
+    Column("reason_hash", String(66), nullable=True),  # cancellations
+    Column("block_number", BigInteger, nullable=False, index=True),
+    Column("tx_hash", String(66), nullable=False),
+)
+
+TABLES = (enrollments, batches, batch_entries, payouts, executions, refunds, bank_refunds, bank_refund_outcomes)
 MODES = {0: "wallet", 1: "bank"}
 _MASK64 = (1 << 64) - 1
 _MASK160 = (1 << 160) - 1
@@ -123,9 +165,13 @@ class FundsProjection:
             ("ProgramRegistry", "BeneficiaryEnrolled"): chunk.enrolled,
             ("Disbursements", "BatchProposed"): chunk.proposed,
             ("Disbursements", "BatchEntriesAdded"): chunk.entries_added,
+            ("Disbursements", "PayoutWithheld"): chunk.withheld,
             ("Disbursements", "BatchExecuted"): chunk.executed,
             ("Disbursements", "BankPayoutsRecorded"): chunk.bank_recorded,
             ("Disbursements", "PayoutRefunded"): chunk.refunded,
+            ("Disbursements", "BankRefundRequested"): chunk.bank_refund_requested,
+            ("Disbursements", "BankRefundConfirmed"): chunk.bank_refund_resolved,
+            ("Disbursements", "BankRefundCancelled"): chunk.bank_refund_resolved,
         }
         for event in decoded:
             handler = handlers.get((event.contract, event.event))
@@ -145,6 +191,7 @@ class _Chunk:
         self.enrollment: dict[tuple[int, int], str] = {}
         self.batches: dict[int, dict[str, Any]] = {}
         self.entries: dict[int, list[dict[str, Any]]] = {}
+        self.withheld_in: dict[int, dict[str, Any]] = {}  # batch -> beneficiary -> its PayoutWithheld (same transaction)
 
     def enrolled(self, event: Any) -> None:
         row = {"program_id": event.args["programId"], "idx": event.args["index"],
@@ -161,34 +208,46 @@ class _Chunk:
     def entries_added(self, event: Any) -> None:
         batch_id = event.args["batchId"]
         stored = self._entries(batch_id)
-        for word in event.args["entries"]:
+        content = event.args["entries"]  # (PayoutWord, beneficiary commitment) pairs
+        for word, who in zip(content[0::2], content[1::2]):
             row = {"batch_id": batch_id, "position": len(stored), "idx": word >> 224,
                    "amount": (word >> 160) & _MASK64, "account": checksum("0x" + (word & _MASK160).to_bytes(20, "big").hex()),
-                   "block_number": event.block_number}  # fmt: skip
+                   "beneficiary": "0x" + who.to_bytes(32, "big").hex(), "block_number": event.block_number}  # fmt: skip
             stored.append(row)
             self.rows[batch_entries].append(row)
 
+    def withheld(self, event: Any) -> None:
+        """PayoutWithheld comes before its batch's BatchExecuted, in the same transaction (and chunk)."""
+        self.withheld_in.setdefault(event.args["batchId"], {})[event.args["beneficiary"]] = event.args
+
     def executed(self, event: Any) -> None:
         args = event.args
+        withheld = self.withheld_in.get(args["batchId"], {})
         self.rows[executions].append({
             "batch_id": args["batchId"], "program_id": args["programId"], "period": args["period"], "mode": MODES[args["mode"]],
-            "total": args["total"], "count": args["count"], "block_number": event.block_number, "tx_hash": event.tx_hash,
+            "total": args["total"], "count": args["count"] - len(withheld), "withheld": len(withheld),
+            "withheld_amount": sum(w["amount"] for w in withheld.values()), "block_number": event.block_number,
+            "tx_hash": event.tx_hash,
         })  # fmt: skip
         if MODES[args["mode"]] != "wallet":
             return  # bank-settled payouts come with their settlement references (BankPayoutsRecorded)
-        entries = self._entries(args["batchId"])
-        who = self._beneficiaries(args["programId"], [e["idx"] for e in entries])
         batch = {"program_id": args["programId"], "period": args["period"]}
-        for e in entries:
-            self.rows[payouts].append(_payout(event, batch, e["position"], who[e["idx"]], e["amount"], account=e["account"]))
+        for e in self._entries(args["batchId"]):
+            self.rows[payouts].append(_payout(event, batch, e["position"], e["beneficiary"], e["amount"], withheld.get(e["beneficiary"]),
+                                              account=e["account"]))  # fmt: skip
 
     def bank_recorded(self, event: Any) -> None:
         batch_id = event.args["batchId"]
-        batch = self.batches.get(batch_id) or dict(self.conn.execute(select(batches).where(batches.c.batch_id == batch_id)).one()._mapping)
-        records = event.args["records"]
-        who = self._beneficiaries(batch["program_id"], [r[0] for r in records])
-        for position, (idx, amount, ref) in enumerate(records):
-            self.rows[payouts].append(_payout(event, batch, position, who[idx], amount, settlement_ref=ref))
+        batch = self._batch(batch_id)
+        withheld = self.withheld_in.get(batch_id, {})
+        leaf_index = 0
+        for position, (_idx, amount, who, ref) in enumerate(event.args["records"]):
+            held = withheld.get(who)
+            row = _payout(event, batch, position, who, amount, held, settlement_ref=None if held else ref)
+            if not held:
+                row["leaf_index"] = leaf_index
+                leaf_index += 1
+            self.rows[payouts].append(row)
 
     def refunded(self, event: Any) -> None:
         args = event.args
@@ -197,6 +256,29 @@ class _Chunk:
             "program_id": args["programId"], "beneficiary": args["beneficiary"], "amount": args["amount"],
             "reason_hash": args["reasonHash"], "tx_hash": event.tx_hash,
         })  # fmt: skip
+
+    def bank_refund_requested(self, event: Any) -> None:
+        args = event.args
+        self.rows[bank_refunds].append({
+            "refund_id": args["refundId"], "batch_id": args["batchId"], "program_id": self._batch(args["batchId"])["program_id"],
+            "beneficiary": args["beneficiary"], "amount": args["amount"], "settlement_ref": args["settlementRef"],
+            "requester": args["requester"], "reason_hash": args["reasonHash"], "block_number": event.block_number,
+            "tx_hash": event.tx_hash,
+        })  # fmt: skip
+
+    def bank_refund_resolved(self, event: Any) -> None:
+        args = event.args
+        confirmed = event.event == "BankRefundConfirmed"
+        self.rows[bank_refund_outcomes].append({
+            "refund_id": args["refundId"], "outcome": CONFIRMED if confirmed else CANCELLED,
+            "by": args["confirmer"] if confirmed else args["officer"], "reason_hash": None if confirmed else args["reasonHash"],
+            "block_number": event.block_number, "tx_hash": event.tx_hash,
+        })  # fmt: skip
+
+    def _batch(self, batch_id: int) -> dict[str, Any]:
+        if batch_id not in self.batches:
+            self.batches[batch_id] = dict(self.conn.execute(select(batches).where(batches.c.batch_id == batch_id)).one()._mapping)
+        return self.batches[batch_id]
 
     def _entries(self, batch_id: int) -> list[dict[str, Any]]:
         if batch_id not in self.entries:
@@ -215,10 +297,13 @@ class _Chunk:
         return found
 
 
-def _payout(event: Any, batch: dict[str, Any], position: int, beneficiary: str, amount: int, *,
+def _payout(event: Any, batch: dict[str, Any], position: int, beneficiary: str, amount: int, withheld: dict[str, Any] | None, *,
             account: str | None = None, settlement_ref: str | None = None) -> dict[str, Any]:  # fmt: skip
+    """A payout row: wallet when `account` is given, else bank-settled; withheld when `withheld` (its PayoutWithheld)."""
     return {
         "batch_id": event.args["batchId"], "position": position, "program_id": batch["program_id"], "period": batch["period"],
-        "mode": "bank" if settlement_ref else "wallet", "beneficiary": beneficiary, "account": account,
-        "settlement_ref": settlement_ref, "amount": amount, "block_number": event.block_number, "tx_hash": event.tx_hash,
+        "mode": "wallet" if account else "bank", "beneficiary": beneficiary, "account": account,
+        "settlement_ref": settlement_ref, "amount": amount, "status": WITHHELD if withheld else PAID,
+        "current": withheld["current"] if withheld else None, "leaf_index": None, "block_number": event.block_number,
+        "tx_hash": event.tx_hash,
     }  # fmt: skip

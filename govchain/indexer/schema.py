@@ -53,4 +53,4 @@ meta = Table(
 )
 """`schema`: the index layout version; an index written by another version is rebuilt from scratch."""
 
-SCHEMA_VERSION = "4"  # 3: fund-flow projection tables (govchain.indexer.funds)
+SCHEMA_VERSION = "5"  # 3: fund-flow projection tables (govchain.indexer.funds); 5: withheld payouts, bank refunds
