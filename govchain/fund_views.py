@@ -17,21 +17,13 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from govchain.clients.funds import WITHHELD_REASONS, withheld_reason
 from govchain.connection import Suite
 from govchain.domain import MerkleTree, payout_leaf
 from govchain.indexer.funds import (
     PAID, PENDING, WITHHELD, bank_refund_outcomes, bank_refunds, batches, executions, payouts, refunds,
 )  # fmt: skip
 from govchain.views import _all, bytes_text
-
-WITHHELD_REASONS = {"identity_revoked": "identity revoked", "account_changed": "account changed after approval"}
-"""Why a payout was withheld at execution (PayoutWithheld), by code."""
-
-
-def withheld_reason(current: str | None) -> str:
-    """The reason code of a withheld payout from the account bound at execution (zero: revoked)."""
-    return "identity_revoked" if current is None or int(current, 16) == 0 else "account_changed"
-
 
 def payout_status_text(status: str, current: str | None = None) -> str:
     """`paid`, or `withheld (identity revoked)` / `withheld (account changed after approval)`."""

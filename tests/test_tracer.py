@@ -75,7 +75,8 @@ def test_wallet_payouts_refusals_refund_and_trace(funds, w3, artifacts):
     assert token.balanceOf(funds["people"][1].address).call() == 100_000
 
     # person 1 got paid by mistake: they give it back (approve the ledger), the operator refunds it
-    position = [i for i, (idx, _, _) in enumerate(batch.entries()) if batch.beneficiaries[idx] == c[1]][0]
+    position = batch.position_of(c[1])
+    assert batch.beneficiaries[batch.entries()[position][0]] == c[1]
     TransactionSender(w3, funds["people"][1], artifacts).transact(
         token.approve(funds["suite"].deployment.address("Disbursements"), 100_000)
     )

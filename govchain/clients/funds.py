@@ -58,6 +58,15 @@ class RefundStatus(IntEnum):
     CANCELLED = 3
 
 
+WITHHELD_REASONS = {"identity_revoked": "identity revoked", "account_changed": "account changed after approval"}
+"""Why the ledger withheld a payout at execution (PayoutWithheld), by code."""
+
+
+def withheld_reason(current: str | None) -> str:
+    """The reason code of a withheld payout from the account bound at execution (zero: revoked)."""
+    return "identity_revoked" if current is None or int(current, 16) == 0 else "account_changed"
+
+
 def _word_fields(word: int) -> tuple[int, int, str]:
     """(enrollment index, amount in fen, payee account) of a PayoutWord (contracts/libraries/PayoutWord.sol)."""
     return word >> 224, (word >> 160) & _MASK64, "0x" + (word & _MASK160).to_bytes(20, "big").hex()
@@ -116,7 +125,7 @@ class Withheld:
 
     @property
     def reason(self) -> str:
-        return "identity revoked" if int(self.current, 16) == 0 else "account changed after approval"
+        return WITHHELD_REASONS[withheld_reason(self.current)]
 
 
 @dataclass(frozen=True)
