@@ -7,12 +7,14 @@ re-index give the same tables.
 - `enrollments`: (program, enrollment index) -> beneficiary commitment      (BeneficiaryEnrolled)
 - `batches`: batch -> program, period, mode                                 (BatchProposed)
 - `batch_entries`: the accepted entries of each batch, in order, with their commitments (BatchEntriesAdded)
+- `withheld_payouts`: entries not paid at execution (identity revoked, or account changed after
+  approval)                                                                 (PayoutWithheld)
 - `executions`: one row per executed batch (program, period, paid total and count, withheld)
-                                                                            (BatchExecuted, PayoutWithheld)
-- `payouts`: one row per entry of an executed batch, `paid` or `withheld` (identity revoked, or
-  account changed after approval: PayoutWithheld); wallet payouts when their batch executes
-  (BatchExecuted), bank-settled ones with their settlement reference and their leaf's index in the
-  batch's Merkle tree (BankPayoutsRecorded; withheld ones have no leaf)
+                                                                            (BatchExecuted)
+- `payouts`: one row per entry of an executed batch, `paid` or `withheld` (PayoutWithheld comes
+  first, in the same transaction); wallet payouts when their batch executes (BatchExecuted),
+  bank-settled ones with their settlement reference and their leaf's index in the batch's Merkle
+  tree (BankPayoutsRecorded; withheld ones have no leaf)
 - `refunds`: money back to the program, naming the batch and the beneficiary (PayoutRefunded)
 - `bank_refunds`: bank-settled refunds requested (BankRefundRequested); `bank_refund_outcomes`: their
   confirmation or cancellation (BankRefundConfirmed / BankRefundCancelled). A request without an
@@ -61,6 +63,19 @@ batch_entries = Table(
 )
 
 PAID, WITHHELD = "paid", "withheld"
+
+withheld_payouts = Table(
+    "withheld_payouts",
+    metadata,
+    Column("batch_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("beneficiary", String(66), primary_key=True),
+    Column("idx", BigInteger, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("account", String(42), nullable=False),  # the account approved
+    Column("current", String(42), nullable=False),  # the account bound at execution (zero: revoked)
+    Column("block_number", BigInteger, nullable=False, index=True),
+    Column("tx_hash", String(66), nullable=False),
+)
 
 payouts = Table(
     "payouts",
@@ -140,7 +155,7 @@ bank_refund_outcomes = Table(
     Column("tx_hash", String(66), nullable=False),
 )
 
-TABLES = (enrollments, batches, batch_entries, payouts, executions, refunds, bank_refunds, bank_refund_outcomes)
+TABLES = (enrollments, batches, batch_entries, withheld_payouts, payouts, executions, refunds, bank_refunds, bank_refund_outcomes)
 MODES = {0: "wallet", 1: "bank"}
 _MASK64 = (1 << 64) - 1
 _MASK160 = (1 << 160) - 1
@@ -191,7 +206,7 @@ class _Chunk:
         self.enrollment: dict[tuple[int, int], str] = {}
         self.batches: dict[int, dict[str, Any]] = {}
         self.entries: dict[int, list[dict[str, Any]]] = {}
-        self.withheld_in: dict[int, dict[str, Any]] = {}  # batch -> beneficiary -> its PayoutWithheld (same transaction)
+        self.withheld_in: dict[int, dict[str, dict[str, Any]]] = {}  # batch -> beneficiary -> withheld_payouts row
 
     def enrolled(self, event: Any) -> None:
         row = {"program_id": event.args["programId"], "idx": event.args["index"],
@@ -217,12 +232,15 @@ class _Chunk:
             self.rows[batch_entries].append(row)
 
     def withheld(self, event: Any) -> None:
-        """PayoutWithheld comes before its batch's BatchExecuted, in the same transaction (and chunk)."""
-        self.withheld_in.setdefault(event.args["batchId"], {})[event.args["beneficiary"]] = event.args
+        args = event.args
+        row = {"batch_id": args["batchId"], "beneficiary": args["beneficiary"], "idx": args["index"], "amount": args["amount"],
+               "account": args["account"], "current": args["current"], "block_number": event.block_number, "tx_hash": event.tx_hash}  # fmt: skip
+        self.rows[withheld_payouts].append(row)
+        self._withheld(row["batch_id"])[row["beneficiary"]] = row
 
     def executed(self, event: Any) -> None:
         args = event.args
-        withheld = self.withheld_in.get(args["batchId"], {})
+        withheld = self._withheld(args["batchId"])
         self.rows[executions].append({
             "batch_id": args["batchId"], "program_id": args["programId"], "period": args["period"], "mode": MODES[args["mode"]],
             "total": args["total"], "count": args["count"] - len(withheld), "withheld": len(withheld),
@@ -239,7 +257,7 @@ class _Chunk:
     def bank_recorded(self, event: Any) -> None:
         batch_id = event.args["batchId"]
         batch = self._batch(batch_id)
-        withheld = self.withheld_in.get(batch_id, {})
+        withheld = self._withheld(batch_id)
         leaf_index = 0
         for position, (_idx, amount, who, ref) in enumerate(event.args["records"]):
             held = withheld.get(who)
@@ -274,6 +292,14 @@ class _Chunk:
             "by": args["confirmer"] if confirmed else args["officer"], "reason_hash": None if confirmed else args["reasonHash"],
             "block_number": event.block_number, "tx_hash": event.tx_hash,
         })  # fmt: skip
+
+    def _withheld(self, batch_id: int) -> dict[str, dict[str, Any]]:
+        """The batch's withheld entries by beneficiary: projected ones, and this chunk's (PayoutWithheld
+        precedes BatchExecuted and BankPayoutsRecorded in the same transaction)."""
+        if batch_id not in self.withheld_in:
+            query = select(withheld_payouts).where(withheld_payouts.c.batch_id == batch_id)
+            self.withheld_in[batch_id] = {row.beneficiary: dict(row._mapping) for row in self.conn.execute(query)}
+        return self.withheld_in[batch_id]
 
     def _batch(self, batch_id: int) -> dict[str, Any]:
         if batch_id not in self.batches:
