@@ -336,8 +336,8 @@ def trace_payout_cmd(batch_id: int, beneficiary: str, as_json: bool = JsonOption
 
     def render(v: Any) -> None:
         p, b, prog, line, budget = v.payout, v.batch, v.program, v.line, v.budget
-        console.print(f"[bold]payout[/] {_yuan(p['amount'])} to {p['beneficiary']} ({p['mode']}"
-                      + (f", account {p['account']}" if p["account"] else f", bank ref {p['settlement_ref']}") + f") tx {p['tx_hash']}")
+        where = f", account {p['account']}" if p["account"] else f", bank ref {p['settlement_ref']}" if p["settlement_ref"] else ""
+        console.print(f"[bold]payout[/] {_yuan(p['amount'])} to {p['beneficiary']} ({p['mode']}{where}) tx {p['tx_hash']}: {p['status_text']}")
         console.print(f"  ← batch {b['batch_id']} period {b['period']}: proposed by {b['proposer']}, "
                       f"approved by {', '.join(a['approver'] for a in b['approvals'])}; executed in {b['executed_tx']}")
         console.print(f"  ← program {prog['program_id']} {prog['name']}")
@@ -346,6 +346,9 @@ def trace_payout_cmd(batch_id: int, beneficiary: str, as_json: bool = JsonOption
                       f"approved by {', '.join(a['approver'] for a in budget['approvals'])}")
         for refund in v.refunds:
             console.print(f"  refunded {_yuan(refund['amount'])} in {refund['tx_hash']}")
+        for request in v.bank_refunds:
+            if request["status"] != "confirmed":
+                console.print(f"  bank refund #{request['refund_id']} of {_yuan(request['amount'])}: {request['status']}")
 
     _show(view, as_json, render)
 
@@ -389,9 +392,11 @@ def trace_beneficiary_cmd(beneficiary: str, as_json: bool = JsonOption) -> None:
         return
 
     def render(v: Any) -> None:
-        console.print(f"[bold]{v.beneficiary}[/] received {_yuan(v.received)} in {len(v.payouts)} payout(s), refunded {_yuan(v.refunded)}")
+        paid = sum(1 for p in v.payouts if p["status"] == "paid")
+        console.print(f"[bold]{v.beneficiary}[/] received {_yuan(v.received)} in {paid} payout(s), refunded {_yuan(v.refunded)}"
+                      + (f", withheld {_yuan(v.withheld)} (not paid)" if v.withheld else ""))
         for p in v.payouts:
-            console.print(f"  batch {p['batch_id']:>4} program {p['program_id']} period {p['period']}  {_yuan(p['amount'])}  {p['mode']}")
+            console.print(f"  batch {p['batch_id']:>4} program {p['program_id']} period {p['period']}  {_yuan(p['amount'])}  {p['mode']}  {p['status_text']}")
 
     _show(view, as_json, render)
 

@@ -54,7 +54,7 @@ CREDIT_RECORDS = 2_000
 DAY = 24 * 3600
 
 # Officers (Anvil development accounts, as in config/consortium.yaml)
-SAMR, SAMR2, TAX, FIN, FIN2, FIN3, HRSS, HRSS2, PSB, DRC, CIVIL, BDB = 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16
+SAMR, SAMR2, TAX, FIN, FIN2, FIN3, HRSS, HRSS2, PSB, DRC, CIVIL, BDB, BANK = 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 19
 
 
 @dataclass
@@ -358,10 +358,20 @@ class DemoRun:
 
         batches = operator.propose(subsidy, 0, PayoutMode.BANK, [(c.commitment, self.rng.choice([3_000, 5_000, 8_000]) * yuan) for c in founders])
         refs = {c.commitment: self.hash("bank-settlement", "BOQ", c.index) for c in founders}
+        executions = []
         for batch in batches:
             approver.approve(batch)
-            operator.execute_bank(batch, refs)
+            executions.append(operator.execute_bank(batch, refs))
         self.count("subsidy payouts (bank-settled, Merkle root)", sum(len(b.words) for b in batches))
+        # two subsidies came back from the bank (accounts closed): a bank refund is requested against the
+        # payout's Merkle proof and re-minted to the program only when the bank confirms it
+        bank_batch = executions[0]
+        returned = [bank_batch.payout(founders[i].commitment) for i in (7, 8)]
+        requests = [operator.request_bank_refund(bank_batch.batch_id, payout, payout.amount, self.hash("bank return", "BOQ", i))
+                    for i, payout in enumerate(returned)]  # fmt: skip
+        DisbursementClient(self.suite, self.sender(BANK)).confirm_bank_refund(requests[0].refund_id)
+        self.count("bank refunds confirmed by the bank")
+        self.count("bank refunds awaiting the bank")
         self.summary.examples.update({
             "pension_program": pension, "subsidy_program": subsidy, "budget": budget,
             "pension_batch": paid_batches[0].batch_id, "bank_batch": batches[0].batch_id,

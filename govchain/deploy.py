@@ -91,7 +91,8 @@ SUITE: tuple[Component, ...] = (
     ),
     Component(
         "Disbursements",
-        lambda ctx: [ctx.deployer] + [ctx.addresses[n] for n in ("FiscalToken", "BudgetRegistry", "ProgramRegistry", "DepartmentRegistry")],
+        lambda ctx: [ctx.deployer]
+        + [ctx.addresses[n] for n in ("FiscalToken", "BudgetRegistry", "ProgramRegistry", "DepartmentRegistry", "IdentityRegistry")],
     ),
 )
 
@@ -318,7 +319,9 @@ class Deployer:
         self._send(calls)
 
     def setup_funds(self) -> None:
-        """The ledger may mint, pay and settle; it and the banks' settlement accounts are registered holders."""
+        """The ledger may mint, pay and settle; it and the banks' settlement accounts are registered holders.
+        The banks confirm bank-settled refunds (BANK_ROLE); `payouts.separate_executor` makes every batch
+        need an executor who neither proposed nor approved it."""
         token = self.contract("FiscalToken")
         ledger = self.data["contracts"]["Disbursements"]["address"]
         calls: list[Call] = []
@@ -326,6 +329,12 @@ class Deployer:
             self._grant_roles("FiscalToken", [role], [ledger], calls)
         banks = [(self.resolve(b), b["name"]) for b in self.consortium.get("banks", [])]
         self._grant_roles("FiscalToken", ["SETTLER_ROLE"], [a for a, _ in banks], calls)
+        self._grant_roles("Disbursements", ["BANK_ROLE"], [a for a, _ in banks], calls)
+        separate = bool((self.consortium.get("payouts") or {}).get("separate_executor", False))
+        disbursements = self.contract("Disbursements").functions
+        if disbursements.executorSeparation().call() != separate:
+            call = Call.of(disbursements.setExecutorSeparation(separate), label=f"setExecutorSeparation({separate})")
+            self._or_governance("Disbursements", call, calls)
         self._send(calls)
         holders = [(ledger, "LEDGER")] + banks
         missing = [(a, label) for a, label in holders if not token.functions.isRegistered(a).call()]

@@ -8,6 +8,7 @@ arguments (bytes as 0x-hex strings, addresses checksummed), e.g.
 from __future__ import annotations
 
 import dataclasses
+import keyword
 from functools import lru_cache
 from typing import Any, Callable
 
@@ -110,8 +111,8 @@ def decode_receipt_logs(artifacts: Artifacts, logs: list[dict[str, Any]]) -> lis
             continue
         contract, abi = found
         data = log["data"] if isinstance(log["data"], str) else "0x" + bytes(log["data"]).hex()
-        args = _decoder(contract, abi).decode(topics, data)
-        cls = _event_class(contract, abi["name"], tuple(args))
+        args = {(f"{k}_" if keyword.iskeyword(k) else k): v for k, v in _decoder(contract, abi).decode(topics, data).items()}
+        cls = _event_class(contract, abi["name"], tuple(args))  # a keyword argument name gets a "_" (Transfer's from_)
         decoded.append(
             cls(
                 block_number=_int(log["blockNumber"]),

@@ -1,9 +1,13 @@
 """Read views of the fiscal funds for the REST API and the explorer: budgets, programs, batches,
-a commitment's payouts with their Merkle proofs, and the budget → lines → programs → batches flows.
+a commitment's payouts with their Merkle proofs, bank-settled refunds, and the budget → lines →
+programs → batches flows.
 
 Everything comes from the index (events and the fund-flow projection, govchain.indexer.funds); only
-`merkle_root` reads the chain. A bank-settled batch's tree is rebuilt from its indexed records, in
-order, with `govchain.domain.payout_leaf`, exactly as `DisbursementClient.bank_tree` builds it.
+`merkle_root` reads the chain. A payout is `paid` or `withheld` (not paid: the identity was revoked,
+or its account changed after approval). A bank-settled batch's tree is rebuilt from its recorded
+(not withheld) records, in order, with `govchain.domain.payout_leaf`, exactly as the ledger computes
+its root and `DisbursementClient.execute_bank` rebuilds it. A bank refund is `pending` until the bank
+or a second officer confirms it; only then is it refunded.
 """
 
 from __future__ import annotations
@@ -13,10 +17,17 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from govchain.clients.funds import WITHHELD_REASONS, withheld_reason
 from govchain.connection import Suite
 from govchain.domain import MerkleTree, payout_leaf
-from govchain.indexer.funds import batches, executions, payouts, refunds
+from govchain.indexer.funds import (
+    PAID, PENDING, WITHHELD, bank_refund_outcomes, bank_refunds, batches, executions, payouts, refunds,
+)  # fmt: skip
 from govchain.views import _all, bytes_text
+
+def payout_status_text(status: str, current: str | None = None) -> str:
+    """`paid`, or `withheld (identity revoked)` / `withheld (account changed after approval)`."""
+    return f"{WITHHELD} ({WITHHELD_REASONS[withheld_reason(current)]})" if status == WITHHELD else status
 
 
 def _b32(text: str) -> bytes:
@@ -89,10 +100,11 @@ class ProgramRow:
     budget_id: int
     created_at: int
     funded: int  # fen, sum of ProgramFunded
-    disbursed: int  # fen, sum of executed batches
+    disbursed: int  # fen, paid by executed batches
     refunded: int  # fen
-    payouts: int
+    payouts: int  # paid
     batches: int
+    withheld: int = 0  # fen withheld at execution (not paid)
 
 
 def program_list(engine: Engine) -> list[ProgramRow]:
@@ -102,11 +114,10 @@ def program_list(engine: Engine) -> list[ProgramRow]:
         funded[e.args["programId"]] = funded.get(e.args["programId"], 0) + int(e.args["amount"])
     with engine.connect() as conn:
         paid = {
-            r[0]: (int(r[1] or 0), int(r[2] or 0), int(r[3]))
+            r[0]: (int(r[1] or 0), int(r[2] or 0), int(r[3]), int(r[4] or 0))
             for r in conn.execute(
-                select(executions.c.program_id, func.sum(executions.c.total), func.sum(executions.c.count), func.count()).group_by(
-                    executions.c.program_id
-                )
+                select(executions.c.program_id, func.sum(executions.c.total), func.sum(executions.c.count), func.count(),
+                       func.sum(executions.c.withheld_amount)).group_by(executions.c.program_id)  # fmt: skip
             )
         }
         back = dict(conn.execute(select(refunds.c.program_id, func.sum(refunds.c.amount)).group_by(refunds.c.program_id)).all())
@@ -114,9 +125,9 @@ def program_list(engine: Engine) -> list[ProgramRow]:
     for e in _all(engine, "ProgramRegistry", ["ProgramCreated"]):
         a = e.args
         pid = a["programId"]
-        total, count, n = paid.get(pid, (0, 0, 0))
+        total, count, n, withheld = paid.get(pid, (0, 0, 0, 0))
         rows.append(ProgramRow(pid, a["name"], bytes_text(a["department"]), a["lineId"], a["budgetId"], e.timestamp,
-                               funded.get(pid, 0), total, int(back.get(pid) or 0), count, n))  # fmt: skip
+                               funded.get(pid, 0), total, int(back.get(pid) or 0), count, n, withheld))  # fmt: skip
     return rows
 
 
@@ -132,22 +143,25 @@ class BatchRow:
     proposer: str
     proposed_block: int
     executed: bool
-    total: int | None
-    count: int | None
+    total: int | None  # fen paid
+    count: int | None  # payouts paid
     tx_hash: str | None
+    withheld: int | None = None  # entries withheld at execution
+    withheld_amount: int | None = None  # fen withheld
 
 
 def batch_list(engine: Engine, program_id: int | None = None, limit: int = 50, offset: int = 0) -> list[BatchRow]:
     """Batches, newest first (optionally of one program), with their execution."""
-    query = select(batches, executions.c.total, executions.c.count, executions.c.tx_hash).outerjoin(
-        executions, executions.c.batch_id == batches.c.batch_id
-    )
+    query = select(
+        batches, executions.c.total, executions.c.count, executions.c.tx_hash, executions.c.withheld, executions.c.withheld_amount
+    ).outerjoin(executions, executions.c.batch_id == batches.c.batch_id)
     if program_id is not None:
         query = query.where(batches.c.program_id == program_id)
     query = query.order_by(batches.c.batch_id.desc()).limit(limit).offset(offset)
     with engine.connect() as conn:
         return [
-            BatchRow(r.batch_id, r.program_id, r.period, r.mode, r.proposer, r.block_number, r.tx_hash is not None, r.total, r.count, r.tx_hash)
+            BatchRow(r.batch_id, r.program_id, r.period, r.mode, r.proposer, r.block_number, r.tx_hash is not None, r.total, r.count,
+                     r.tx_hash, r.withheld, r.withheld_amount)  # fmt: skip
             for r in conn.execute(query)
         ]
 
@@ -190,43 +204,109 @@ class PayoutRow:
     beneficiary: str
     account: str | None
     settlement_ref: str | None
-    amount: int
+    amount: int  # fen approved; paid unless withheld
     block_number: int
     tx_hash: str
-    proof: list[str] | None = None  # bank-settled: the Merkle proof of its leaf in the batch's tree
+    proof: list[str] | None = None  # recorded bank-settled: the Merkle proof of its leaf in the batch's tree
     leaf: str | None = None
+    status: str = PAID  # PAID or WITHHELD
+    withheld_reason: str | None = None  # WITHHELD_REASONS code
+    current_account: str | None = None  # withheld: the account bound at execution (zero: revoked)
+    refunded: int = 0  # fen refunded to the program
+    refund_pending: int = 0  # fen of bank refunds requested, not yet confirmed
+    status_text: str = PAID
 
 
 def batch_tree(engine: Engine, batch_id: int) -> MerkleTree | None:
-    """The Merkle tree of bank-settled batch `batch_id`, rebuilt from its indexed records in order."""
+    """The Merkle tree of bank-settled batch `batch_id`, rebuilt from its recorded (not withheld)
+    records in order: its root is the one the ledger computed."""
     query = select(payouts.c.beneficiary, payouts.c.amount, payouts.c.settlement_ref).where(
-        payouts.c.batch_id == batch_id, payouts.c.mode == "bank"
+        payouts.c.batch_id == batch_id, payouts.c.mode == "bank", payouts.c.status == PAID
     )
     with engine.connect() as conn:
-        rows = conn.execute(query.order_by(payouts.c.position)).all()
+        rows = conn.execute(query.order_by(payouts.c.leaf_index)).all()
     if not rows:
         return None
     return MerkleTree.build([payout_leaf(batch_id, _b32(b), int(a), _b32(r)) for b, a, r in rows])
 
 
 def payouts_of(engine: Engine, commitment: str, trees: Any = None) -> list[PayoutRow]:
-    """Every payout to beneficiary `commitment` (0x hex), oldest first; bank-settled ones with their
-    Merkle proof. `trees(batch_id)` may supply cached trees (default: rebuilt)."""
+    """Every payout to beneficiary `commitment` (0x hex), oldest first, paid or withheld; recorded
+    bank-settled ones with their Merkle proof; each with what was refunded and what is pending.
+    `trees(batch_id)` may supply cached trees (default: rebuilt)."""
     commitment = commitment.lower()
     query = select(payouts).where(payouts.c.beneficiary == commitment).order_by(payouts.c.block_number, payouts.c.position)
     with engine.connect() as conn:
         rows = conn.execute(query).all()
+        back = dict(conn.execute(
+            select(refunds.c.batch_id, func.sum(refunds.c.amount)).where(refunds.c.beneficiary == commitment).group_by(refunds.c.batch_id)
+        ).all())  # fmt: skip
+        pending: dict[int, int] = {}
+        for refund in bank_refund_list(engine, commitment=commitment, conn=conn):
+            if refund.status == PENDING:
+                pending[refund.batch_id] = pending.get(refund.batch_id, 0) + refund.amount
     out = []
     for r in rows:
         proof = leaf = None
-        if r.mode == "bank" and r.settlement_ref:
+        if r.mode == "bank" and r.status == PAID and r.leaf_index is not None:
             tree = trees(r.batch_id) if trees else batch_tree(engine, r.batch_id)
             if tree is not None:
-                proof = ["0x" + p.hex() for p in tree.proof(r.position)]
-                leaf = "0x" + tree.leaves[r.position].hex()
+                proof = ["0x" + p.hex() for p in tree.proof(r.leaf_index)]
+                leaf = "0x" + tree.leaves[r.leaf_index].hex()
+        reason = withheld_reason(r.current) if r.status == WITHHELD else None
         out.append(PayoutRow(r.batch_id, r.position, r.program_id, r.period, r.mode, r.beneficiary, r.account, r.settlement_ref,
-                             int(r.amount), r.block_number, r.tx_hash, proof, leaf))  # fmt: skip
+                             int(r.amount), r.block_number, r.tx_hash, proof, leaf, r.status, reason, r.current,
+                             int(back.get(r.batch_id) or 0), pending.get(r.batch_id, 0), payout_status_text(r.status, r.current)))  # fmt: skip
     return out
+
+
+# --- bank-settled refunds ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BankRefundRow:
+    refund_id: int
+    batch_id: int
+    program_id: int
+    beneficiary: str
+    amount: int  # fen
+    settlement_ref: str
+    requester: str
+    reason_hash: str
+    requested_block: int
+    requested_tx: str
+    status: str  # PENDING (not refunded yet), CONFIRMED (refunded) or CANCELLED
+    resolved_by: str | None  # the bank or officer who confirmed or cancelled it
+    resolved_tx: str | None
+
+
+def bank_refund_list(engine: Engine, *, program_id: int | None = None, batch_id: int | None = None, commitment: str | None = None,
+                     status: str | None = None, limit: int = 1000, offset: int = 0, conn: Any = None) -> list[BankRefundRow]:  # fmt: skip
+    """Bank-settled refund requests, newest first, with where each stands."""
+    query = select(bank_refunds, bank_refund_outcomes.c.outcome, bank_refund_outcomes.c.by, bank_refund_outcomes.c.tx_hash.label("resolved_tx")).outerjoin(
+        bank_refund_outcomes, bank_refund_outcomes.c.refund_id == bank_refunds.c.refund_id
+    )  # fmt: skip
+    for column, value in ((bank_refunds.c.program_id, program_id), (bank_refunds.c.batch_id, batch_id),
+                          (bank_refunds.c.beneficiary, commitment.lower() if commitment else None)):  # fmt: skip
+        if value is not None:
+            query = query.where(column == value)
+    if status == PENDING:
+        query = query.where(bank_refund_outcomes.c.outcome.is_(None))
+    elif status is not None:
+        query = query.where(bank_refund_outcomes.c.outcome == status)
+    query = query.order_by(bank_refunds.c.refund_id.desc()).limit(limit).offset(offset)
+
+    def rows(c: Any) -> list[BankRefundRow]:
+        return [
+            BankRefundRow(r.refund_id, r.batch_id, r.program_id, r.beneficiary, int(r.amount), r.settlement_ref, r.requester,
+                          r.reason_hash, r.block_number, r.tx_hash, r.outcome or PENDING, r.by, r.resolved_tx)  # fmt: skip
+            for r in c.execute(query)
+        ]
+
+    if conn is not None:
+        return rows(conn)
+    with engine.connect() as c:
+        return rows(c)
 
 
 def merkle_root(suite: Suite, batch_id: int) -> str:

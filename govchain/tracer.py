@@ -4,6 +4,9 @@
   budget → the budget's approvals.
 - `trace_program`: a program's (or a line's) totals and flows by period, with the on-chain figures.
 - `trace_beneficiary`: every payment a beneficiary commitment received, and every refund.
+A payout withheld at execution (identity revoked, or account changed after approval) is shown as
+withheld, never as received; a bank refund waiting for the bank's (or a second officer's)
+confirmation is shown as pending, never as refunded.
 Answers come from the projection tables (govchain.indexer.funds) and the events table; the chain is
 read only for the current on-chain figures.
 """
@@ -17,7 +20,8 @@ from sqlalchemy import Engine, func, select
 
 from govchain.connection import Suite
 from govchain.exceptions import GovchainError
-from govchain.indexer.funds import batches, executions, payouts, refunds
+from govchain.fund_views import PENDING, bank_refund_list, payout_status_text, withheld_reason
+from govchain.indexer.funds import PAID, WITHHELD, batches, executions, payouts, refunds
 from govchain.views import HistoryEntry, history
 
 
@@ -47,6 +51,7 @@ class PayoutTrace:
     line: dict[str, Any]
     budget: dict[str, Any]
     refunds: list[dict[str, Any]] = field(default_factory=list)
+    bank_refunds: list[dict[str, Any]] = field(default_factory=list)  # requests, pending / confirmed / cancelled
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -91,22 +96,33 @@ def trace_payout(engine: Engine, batch_id: int, beneficiary: str) -> PayoutTrace
         "batch_id": batch_id, "mode": row.mode, "period": row.period, "proposer": batch_row.proposer if batch_row else None,
         "approvals": _approvals(engine, "Disbursements", "BatchApproved", "batchId", batch_id),
         "executed_tx": executed.tx_hash if executed else None, "total": executed.total if executed else None,
-        "count": executed.count if executed else None,
+        "count": executed.count if executed else None, "withheld": executed.withheld if executed else None,
     }  # fmt: skip
+    requests = [asdict(r) for r in bank_refund_list(engine, batch_id=batch_id, commitment=beneficiary)]
     return PayoutTrace(
-        dict(row._mapping), batch, program, line, _budget(engine, line["budget_id"]), [dict(r._mapping) for r in refund_rows]
+        _payout_json(row), batch, program, line, _budget(engine, line["budget_id"]), [dict(r._mapping) for r in refund_rows], requests
     )
+
+
+def _payout_json(row: Any) -> dict[str, Any]:
+    """A payout row with its status in words: paid, or withheld and why."""
+    out = dict(row._mapping)
+    out["withheld_reason"] = withheld_reason(row.current) if row.status == WITHHELD else None
+    out["status_text"] = payout_status_text(row.status, row.current)
+    return out
 
 
 @dataclass(frozen=True)
 class ProgramTrace:
     program: dict[str, Any]
     line: dict[str, Any]
-    disbursed: int
-    refunded: int
-    payouts: int
+    disbursed: int  # fen paid
+    refunded: int  # fen refunded (confirmed)
+    payouts: int  # paid
     by_period: list[dict[str, Any]]
     on_chain: dict[str, Any]
+    withheld: int = 0  # fen withheld at execution (not paid)
+    refunds_pending: int = 0  # fen of bank refunds requested, not yet confirmed
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -116,7 +132,8 @@ def trace_program(engine: Engine, program_id: int, suite: Suite | None = None) -
     program = _program(engine, program_id)
     with engine.connect() as conn:
         periods = conn.execute(
-            select(executions.c.period, func.sum(executions.c.total), func.sum(executions.c.count), func.count())
+            select(executions.c.period, func.sum(executions.c.total), func.sum(executions.c.count), func.count(),
+                   func.sum(executions.c.withheld_amount))  # fmt: skip
             .where(executions.c.program_id == program_id)
             .group_by(executions.c.period)
             .order_by(executions.c.period)
@@ -130,32 +147,37 @@ def trace_program(engine: Engine, program_id: int, suite: Suite | None = None) -
             ).all()
         )
     by_period = [
-        {"period": p, "disbursed": int(total), "payouts": int(count), "batches": n, "refunded": int(refunded_by_period.get(p, 0))}
-        for p, total, count, n in periods
+        {"period": p, "disbursed": int(total), "payouts": int(count), "batches": n, "refunded": int(refunded_by_period.get(p, 0)),
+         "withheld": int(withheld or 0)}  # fmt: skip
+        for p, total, count, n, withheld in periods
     ]
+    pending = sum(r.amount for r in bank_refund_list(engine, program_id=program_id, status=PENDING))
     on_chain: dict[str, Any] = {}
     if suite is not None:
         ledger = suite.contract("Disbursements").functions
         account = ledger.programAccount(program_id).call()
         figures = ledger.lineFigures(program["line_id"]).call()
         on_chain = {
-            "program": dict(zip(("line_id", "disbursed", "reserved", "refunded", "allocation", "department"), account)),
+            "program": dict(zip(("line_id", "disbursed", "reserved", "refunded", "allocation", "separate_executor", "department"), account)),
             "line": dict(zip(("allocated", "assigned", "disbursed", "refunded", "remaining"), figures)),
         }
         on_chain["program"]["department"] = "0x" + bytes(on_chain["program"]["department"]).hex()
     return ProgramTrace(
         program, _line(engine, program["line_id"]), sum(p["disbursed"] for p in by_period),
         sum(p["refunded"] for p in by_period), sum(p["payouts"] for p in by_period), by_period, on_chain,
+        sum(p["withheld"] for p in by_period), pending,
     )  # fmt: skip
 
 
 @dataclass(frozen=True)
 class BeneficiaryTrace:
     beneficiary: str
-    received: int
-    refunded: int
-    payouts: list[dict[str, Any]]
+    received: int  # fen paid
+    refunded: int  # fen refunded (confirmed)
+    payouts: list[dict[str, Any]]  # paid and withheld, each with its status
     refunds: list[dict[str, Any]]
+    withheld: int = 0  # fen withheld at execution (never paid)
+    bank_refunds: list[dict[str, Any]] = field(default_factory=list)  # requests, pending / confirmed / cancelled
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -168,6 +190,10 @@ def trace_beneficiary(engine: Engine, beneficiary: str) -> BeneficiaryTrace:
             select(payouts).where(payouts.c.beneficiary == beneficiary).order_by(payouts.c.block_number, payouts.c.position)
         ).all()
         refund_rows = conn.execute(select(refunds).where(refunds.c.beneficiary == beneficiary)).all()
-    received = [dict(r._mapping) for r in rows]
+    listed = [_payout_json(r) for r in rows]
     back = [dict(r._mapping) for r in refund_rows]
-    return BeneficiaryTrace(beneficiary, sum(p["amount"] for p in received), sum(r["amount"] for r in back), received, back)
+    requests = [asdict(r) for r in bank_refund_list(engine, commitment=beneficiary)]
+    return BeneficiaryTrace(
+        beneficiary, sum(p["amount"] for p in listed if p["status"] == PAID), sum(r["amount"] for r in back), listed, back,
+        sum(p["amount"] for p in listed if p["status"] == WITHHELD), requests,
+    )  # fmt: skip

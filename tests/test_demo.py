@@ -56,6 +56,7 @@ def test_demo_seeds_a_qingdao_day_then_reuses_it(demo_env, monkeypatch):
     assert counts["approval cases"] == 30 and counts["cases overdue"] > 0 and counts["cases approved"] > 0
     assert counts["credit records"] == 2000
     assert counts["events indexed"] > 4000
+    assert counts["bank refunds confirmed by the bank"] == 1 and counts["bank refunds awaiting the bank"] == 1
 
     again = CliRunner().invoke(app, ["demo", "--no-serve"])
     assert again.exit_code == 0, again.output
@@ -66,3 +67,10 @@ def test_demo_seeds_a_qingdao_day_then_reuses_it(demo_env, monkeypatch):
     overdue = deployment["demo"]["examples"]["overdue_case"]
     shown = CliRunner().invoke(app, ["case", "show", str(overdue), "--json"])
     assert json.loads(shown.stdout)["overdue"] is True
+    # the subsidy's bank refunds: one confirmed by the bank (refunded), one awaiting it (pending, not refunded)
+    examples = deployment["demo"]["examples"]
+    subsidy = json.loads(CliRunner().invoke(app, ["trace", "program", str(examples["subsidy_program"]), "--json"]).stdout)
+    assert subsidy["refunded"] > 0 and subsidy["refunds_pending"] > 0
+    assert subsidy["on_chain"]["program"]["refunded"] == subsidy["refunded"]
+    beneficiary = CliRunner().invoke(app, ["trace", "beneficiary", examples["beneficiary"]])
+    assert beneficiary.exit_code == 0 and "paid" in beneficiary.output, beneficiary.output

@@ -102,8 +102,25 @@ def test_funds_are_wired(suite_deployment, w3, artifacts):
     budgets = suite.contract("BudgetRegistry").functions
     assert (budgets.requiredFinanceApprovals().call(), budgets.requiredOtherApprovals().call()) == (2, 1)
     hrss = dev_accounts(w3.eth.chain_id)[10].address
-    assert suite.contract("Disbursements").functions.hasRole(role_id("OPERATOR_ROLE"), hrss).call()
+    ledger_fn = suite.contract("Disbursements").functions
+    assert ledger_fn.hasRole(role_id("OPERATOR_ROLE"), hrss).call() and ledger_fn.hasRole(role_id("EXECUTOR_ROLE"), hrss).call()
+    assert ledger_fn.hasRole(role_id("BANK_ROLE"), bank).call()  # the partner bank confirms bank-settled refunds
+    assert not ledger_fn.hasRole(role_id("BANK_ROLE"), hrss).call()
+    assert ledger_fn.executorSeparation().call() is False  # payouts.separate_executor: false
     for name in ("FiscalToken", "BudgetRegistry", "EligibilityRegistry", "ProgramRegistry", "Disbursements"):
         fn = suite.contract(name).functions
         assert fn.hasRole(ADMIN_ROLE, suite.deployment.address("GovTimelock")).call()
         assert not fn.hasRole(ADMIN_ROLE, deployer).call()
+
+
+def test_the_consortium_can_require_a_separate_executor(w3, artifacts, tmp_path):
+    consortium = copy.deepcopy(load_consortium())
+    consortium["payouts"] = {"separate_executor": True}
+    path = tmp_path / "deployment.json"
+    deploy_suite(w3, make_sender(w3, artifacts), artifacts, path, consortium)
+    ledger = Suite(w3, Deployment.load(path), artifacts).contract("Disbursements").functions
+    assert ledger.executorSeparation().call() is True  # set during bootstrap, before governance went to the timelock
+    assert deploy_suite(w3, make_sender(w3, artifacts), artifacts, path, consortium).transactions == 0
+    consortium["payouts"]["separate_executor"] = False
+    later = deploy_suite(w3, make_sender(w3, artifacts), artifacts, path, consortium)
+    assert later.transactions == 0 and "Disbursements.setExecutorSeparation(False)" in later.governance_actions

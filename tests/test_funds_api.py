@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from conftest import make_sender
 from govchain.api import create_app
-from govchain.clients import DisbursementClient
+from govchain.clients import DisbursementClient, RefundStatus
 from govchain.domain import payout_leaf, verify_merkle_proof
-from web_support import CITIZEN, get, make_portal, seed_funds
+from web_support import BANK, CITIZEN, CITIZEN_REFUND, get, make_portal, seed_funds
 
 @pytest.fixture(scope="module")
 def funds(suite_deployment, w3, artifacts):
@@ -49,11 +50,15 @@ def test_programs_match_the_chain(client, funds):
     listed = {p["program_id"]: p for p in get(client, "/api/programs")["items"]}
     assert set(listed) == {funds["pension"], funds["subsidy"]}
     for pid, row in listed.items():
-        line_id, disbursed, _reserved, refunded, _allocation, _dept = ledger.programAccount(pid).call()
+        line_id, disbursed, _reserved, refunded, _allocation, _separate, _dept = ledger.programAccount(pid).call()
         assert (row["line_id"], row["disbursed"], row["refunded"]) == (line_id, disbursed, refunded)
+    # the citizen's pension was withheld (key recovered after approval): neither paid nor counted
     assert listed[funds["pension"]]["payouts"] == 3 and listed[funds["subsidy"]]["payouts"] == 5
+    assert (listed[funds["pension"]]["withheld"], listed[funds["subsidy"]]["withheld"]) == (100_000, 0)
     detail = get(client, f"/api/programs/{funds['pension']}")
-    assert detail["trace"]["by_period"] == [{"period": 0, "disbursed": 300_000, "payouts": 3, "batches": 1, "refunded": 0}]
+    assert detail["trace"]["by_period"] == [
+        {"period": 0, "disbursed": 300_000, "payouts": 3, "batches": 1, "refunded": 0, "withheld": 100_000}
+    ]
     assert detail["trace"]["on_chain"]["program"]["disbursed"] == 300_000
     assert get(client, "/api/programs", budget_id=funds["budget"])["count"] == 2
     assert get(client, "/api/programs/export.csv").text.count("\n") == 3
@@ -63,6 +68,9 @@ def test_batches_and_merkle_root(client, funds):
     rows = get(client, "/api/batches")["items"]
     assert [r["batch_id"] for r in rows] == [funds["bank"].batch_id, funds["wallet"].batch_id]
     assert all(r["executed"] for r in rows)
+    assert [(r["total"], r["count"], r["withheld"], r["withheld_amount"]) for r in rows] == [
+        (sum(50_000 + i for i in range(5)), 5, 0, 0), (300_000, 3, 1, 100_000)
+    ]  # fmt: skip
     assert get(client, "/api/batches", program_id=funds["subsidy"])["items"][0]["mode"] == "bank"
     root = get(client, f"/api/batches/{funds['bank'].batch_id}/merkle-root")["merkle_root"]
     assert root == "0x" + funds["tree"].root.hex()
@@ -70,8 +78,9 @@ def test_batches_and_merkle_root(client, funds):
 
 def test_payouts_carry_proofs_the_chain_accepts(client, funds):
     bank_id = funds["bank"].batch_id
-    [payout] = get(client, "/api/payouts", commitment="0x" + CITIZEN.hex())["items"]
+    [_withheld, payout] = get(client, "/api/payouts", commitment="0x" + CITIZEN.hex())["items"]
     assert payout["mode"] == "bank" and payout["batch_id"] == bank_id and payout["amount"] == 50_004
+    assert payout["status"] == "paid" and payout["status_text"] == "paid"
     ref = funds["refs"][CITIZEN]
     assert payout["settlement_ref"] == "0x" + ref.hex()
     proof = [bytes.fromhex(p[2:]) for p in payout["proof"]]
@@ -89,7 +98,60 @@ def test_traces(client, funds):
     trace = get(client, f"/api/trace/payout/{bank_id}/0x{CITIZEN.hex()}")
     assert trace["budget"]["budget_id"] == funds["budget"] and trace["program"]["program_id"] == funds["subsidy"]
     assert get(client, f"/api/trace/program/{funds['subsidy']}")["payouts"] == 5
-    assert get(client, f"/api/trace/beneficiary/0x{CITIZEN.hex()}")["received"] == 50_004
+    beneficiary = get(client, f"/api/trace/beneficiary/0x{CITIZEN.hex()}")
+    assert (beneficiary["received"], beneficiary["withheld"], beneficiary["refunded"]) == (50_004, 100_000, 0)
+    withheld = get(client, f"/api/trace/payout/{funds['wallet'].batch_id}/0x{CITIZEN.hex()}")
+    assert withheld["payout"]["status_text"] == "withheld (account changed after approval)"
+    assert withheld["batch"]["withheld"] == 1 and withheld["batch"]["total"] == 300_000
+
+
+def test_a_payout_withheld_at_execution_shows_as_withheld_never_as_paid(client, funds):
+    """The citizen's key was recovered between approval and execution: the ledger withheld the payout."""
+    wallet_id = funds["wallet"].batch_id
+    [withheld] = funds["wallet_execution"].withheld
+    assert (withheld.beneficiary, withheld.amount, withheld.current) == (CITIZEN, 100_000, funds["recovered"])
+    assert withheld.reason == "account changed after approval"
+    items = get(client, "/api/payouts", commitment="0x" + CITIZEN.hex())["items"]
+    [row] = [i for i in items if i["batch_id"] == wallet_id]
+    assert row["status"] == "withheld" and row["withheld_reason"] == "account_changed"
+    assert row["status_text"] == "withheld (account changed after approval)"
+    assert row["current_account"] == funds["recovered"] and row["account"] != funds["recovered"]
+    assert row["proof"] is None and row["amount"] == 100_000
+    token = funds["suite"].contract("FiscalToken").functions
+    assert token.balanceOf(row["account"]).call() == 0 and token.balanceOf(funds["recovered"]).call() == 0  # nobody was paid
+    ledger = funds["suite"].contract("Disbursements").functions
+    assert tuple(ledger.payoutState(wallet_id, CITIZEN).call()) == (0, 0, True)
+    assert get(client, "/api/stats")["money_disbursed_fen"] == 300_000 + sum(50_000 + i for i in range(5))
+    csv_text = get(client, "/api/payouts", commitment="0x" + CITIZEN.hex(), format="csv").content.decode()
+    assert "withheld (account changed after approval)" in csv_text
+
+
+def test_a_pending_bank_refund_shows_as_pending_then_refunded_once_the_bank_confirms(client, funds, portal, w3, artifacts):
+    bank_id, refund = funds["bank"].batch_id, funds["refund"]
+    assert refund.status == RefundStatus.PENDING and refund.amount == CITIZEN_REFUND
+    [pending] = get(client, "/api/bank-refunds", status="pending")["items"]
+    assert (pending["refund_id"], pending["batch_id"], pending["beneficiary"]) == (refund.refund_id, bank_id, "0x" + CITIZEN.hex())
+    assert pending["status"] == "pending" and pending["resolved_by"] is None
+    assert pending["settlement_ref"] == "0x" + funds["refs"][CITIZEN].hex() and pending["program_id"] == funds["subsidy"]
+    [payout] = [i for i in get(client, "/api/payouts", commitment="0x" + CITIZEN.hex())["items"] if i["batch_id"] == bank_id]
+    assert (payout["refunded"], payout["refund_pending"]) == (0, CITIZEN_REFUND)
+    subsidy = get(client, f"/api/programs/{funds['subsidy']}")
+    assert subsidy["program"]["refunded"] == 0 and subsidy["trace"]["refunds_pending"] == CITIZEN_REFUND
+    assert get(client, f"/api/trace/beneficiary/0x{CITIZEN.hex()}")["refunded"] == 0
+    assert get(client, "/api/bank-refunds", status="confirmed")["items"] == []
+
+    DisbursementClient(funds["suite"], make_sender(w3, artifacts, BANK)).confirm_bank_refund(refund.refund_id)
+    portal.sync()
+    [confirmed] = get(client, "/api/bank-refunds", batch_id=bank_id)["items"]
+    assert confirmed["status"] == "confirmed" and confirmed["resolved_by"] == make_sender(w3, artifacts, BANK).account.address
+    [payout] = [i for i in get(client, "/api/payouts", commitment="0x" + CITIZEN.hex())["items"] if i["batch_id"] == bank_id]
+    assert (payout["refunded"], payout["refund_pending"]) == (CITIZEN_REFUND, 0)
+    ledger = funds["suite"].contract("Disbursements").functions
+    subsidy = get(client, f"/api/programs/{funds['subsidy']}")
+    assert subsidy["program"]["refunded"] == ledger.programAccount(funds["subsidy"]).call()[3] == CITIZEN_REFUND
+    assert subsidy["trace"]["refunds_pending"] == 0
+    assert get(client, f"/api/trace/beneficiary/0x{CITIZEN.hex()}")["refunded"] == CITIZEN_REFUND
+    assert get(client, "/api/bank-refunds", status="pending")["items"] == []
 
 
 def test_home_page_money_disbursed(client):
@@ -110,6 +172,8 @@ def test_home_page_money_disbursed(client):
         ("/api/trace/payout/1/0xzz", 422, "commitment"),
         ("/api/trace/payout/999/0x" + "11" * 32, 404, "no payout"),
         ("/api/trace/program/999", 404, "no program 999"),
+        ("/api/bank-refunds?status=refunded", 422, "status"),
+        ("/api/bank-refunds?commitment=0x12", 422, "commitment"),
     ],
 )
 def test_malformed_requests_get_a_clear_4xx(client, path, status, words):

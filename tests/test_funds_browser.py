@@ -1,6 +1,7 @@
 """The fiscal-funds pages in a real headless browser (Debian's Chromium via Playwright) served by
-uvicorn: a program's fund-flow Sankey, and "verify my payment" checking a bank-settled payout's
-Merkle proof against the on-chain root, with the ID-card number in no request the page sends."""
+uvicorn: a program's fund-flow Sankey and its bank refunds (pending until the bank confirms), and
+"verify my payment" checking a bank-settled payout's Merkle proof against the on-chain root and
+showing a payout withheld at execution as withheld, with the ID-card number in no request the page sends."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from playwright.sync_api import sync_playwright
 
 from govchain.api import create_app
 from govchain.paths import PROJECT_ROOT
-from web_support import CITIZEN, ID_NUMBER, SALT, make_portal, seed_funds
+from web_support import CITIZEN, CITIZEN_REFUND, ID_NUMBER, SALT, make_portal, seed_funds
 
 CHROMIUM = os.environ.get("GOVCHAIN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
@@ -93,7 +94,15 @@ def test_program_page_draws_the_fund_flow_sankey(page, base_url, funds):
     assert [f"p{funds['subsidy']}", f"p{funds['subsidy']}t0", sum(50_000 + i for i in range(5))] in values
     assert page.locator("#batch-list tbody tr").count() == 1
     assert page.inner_text("#program-disbursed") == "¥2,500.10"
+    # the bank sent part of the citizen's subsidy back: requested, awaiting the bank's confirmation
+    refund = page.locator(f"#bank-refund-list tr[data-refund='{funds['refund'].refund_id}']")
+    assert refund.get_attribute("data-status") == "pending" and "待银行或第二名工作人员确认" in refund.inner_text()
+    assert "¥100.00" in refund.inner_text() and "待确认退回 ¥100.00" in page.inner_text("#program-summary")
     shot(page, "program")
+    page.goto(base_url + f"/program/{funds['pension']}?lang=en")
+    withheld = page.locator(f"#batch-list tr[data-batch='{funds['wallet'].batch_id}'] td.withheld")
+    assert withheld.inner_text() == "1 · ¥1,000.00"
+    assert page.inner_text("#program-withheld").startswith("¥1,000.00")
 
 
 def test_verify_my_payment_checks_the_proof_against_the_chain(page, base_url, funds):
@@ -102,9 +111,15 @@ def test_verify_my_payment_checks_the_proof_against_the_chain(page, base_url, fu
     page.fill("#salt", "0x" + SALT.hex())
     page.click("#verify-button")
     page.wait_for_selector("#payout-list tr[data-verified]")
-    row = page.locator("#payout-list tbody tr").first
-    assert row.get_attribute("data-verified") == "true" and row.get_attribute("data-batch") == str(funds["bank"].batch_id)
+    row = page.locator(f"#payout-list tbody tr[data-batch='{funds['bank'].batch_id}']")
+    assert row.get_attribute("data-verified") == "true" and row.get_attribute("data-status") == "paid"
     assert "已核验" in row.inner_text()
+    assert row.locator("td.refunds").get_attribute("data-pending") == str(CITIZEN_REFUND)  # requested, not refunded
+    assert "退回待确认 ¥100.00" in row.inner_text() and "已退回" not in row.inner_text()
+    # the pension approved before the citizen's key was recovered was withheld: shown so, never as paid
+    withheld = page.locator(f"#payout-list tbody tr[data-batch='{funds['wallet'].batch_id}']")
+    assert withheld.get_attribute("data-status") == "withheld" and withheld.get_attribute("data-verified") is None
+    assert "暂停发放，未支付（批准后账户已变更）" in withheld.inner_text()
     shot(page, "verify-my-payment-verified")
 
     # a tampered proof (as a lying server would send) is not verified: the browser checks the chain's root

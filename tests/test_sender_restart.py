@@ -102,7 +102,7 @@ def test_killed_node_mid_payout_batches_pays_everyone_exactly_once(tmp_path, art
                 killed.append(confirmed)
                 chain.start()
 
-        calls = [Call.of(suite.contract("Disbursements").functions.executeWalletBatch(b.batch_id, b.words), gas=2_000_000) for b in batches]
+        calls = [Call.of(suite.contract("Disbursements").functions.executeWalletBatch(b.batch_id, b.content), gas=2_000_000) for b in batches]
         receipts = executor.transact_many(calls, progress=kill_and_restart)
         assert killed and executor.resent, "the node was never killed mid-pipeline"
         assert all(r.status == 1 for r in receipts)

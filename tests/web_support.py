@@ -102,14 +102,17 @@ def make_portal(w3: Any, deployment_path: Path, database: Path) -> Portal:
 
 # --- fiscal funds ----------------------------------------------------------------------------------
 
-FIN, FIN2, FIN3, HRSS, HRSS2, PSB = 7, 8, 9, 10, 11, 12
+FIN, FIN2, FIN3, HRSS, HRSS2, PSB, PSB2, BANK = 7, 8, 9, 10, 11, 12, 13, 19
 MONTH = 30 * 24 * 3600
 CITIZEN = identity_commitment(ID_NUMBER, SALT)
+CITIZEN_REFUND = 10_000  # fen of the citizen's bank payout the bank sent back: requested, not yet confirmed
 
 
 def seed_funds(w3, artifacts, deployment_path):
     """A budget with two lines; a wallet pension (paid one period, one person refused for no proof
-    of life) and a bank-settled subsidy paid to 5 people including the citizen of web_support."""
+    of life, and the citizen of web_support withheld: their key was recovered between approval and
+    execution) and a bank-settled subsidy paid to 5 people including the citizen, part of whose
+    payout the bank sent back (a refund requested, awaiting the bank's confirmation)."""
     suite = Suite(w3, Deployment.load(deployment_path), artifacts)
     people = [Account.create() for _ in range(9)]
     commitments = [os.urandom(32) for _ in range(8)] + [CITIZEN]
@@ -128,19 +131,31 @@ def seed_funds(w3, artifacts, deployment_path):
     treasury.fund(pension, 2_000_000)
     treasury.fund(subsidy, 1_000_000)
     hrss = make_sender(w3, artifacts, HRSS)
-    ProgramClient(suite, hrss).enroll(pension, commitments[:4])
+    ProgramClient(suite, hrss).enroll(pension, commitments[:4] + [CITIZEN])
     ProgramClient(suite, hrss).enroll(subsidy, commitments[4:])
-    EligibilityClient(suite, hrss).attest(commitments[1:4], b"\x0c" * 32)  # person 0 has no proof of life
+    EligibilityClient(suite, hrss).attest(commitments[1:4] + [CITIZEN], b"\x0c" * 32)  # person 0 has no proof of life
     operator, approver = DisbursementClient(suite, hrss), DisbursementClient(suite, make_sender(w3, artifacts, HRSS2))
-    [wallet] = operator.propose(pension, 0, PayoutMode.WALLET, [(c, 100_000) for c in commitments[:4]])
+    [wallet] = operator.propose(pension, 0, PayoutMode.WALLET, [(c, 100_000) for c in commitments[:4] + [CITIZEN]])
     approver.approve(wallet)
-    operator.execute_wallet(wallet)
+    recovered = recover_key(suite, w3, artifacts, CITIZEN)  # after approval: the approved account is a lost key
+    wallet_execution = operator.execute_wallet(wallet)
     [bank] = operator.propose(subsidy, 0, PayoutMode.BANK, [(c, 50_000 + i) for i, c in enumerate(commitments[4:])])
     approver.approve(bank)
     refs = {c: os.urandom(32) for c in commitments[4:]}
-    _, tree = operator.execute_bank(bank, refs)
+    execution = operator.execute_bank(bank, refs)
+    refund = operator.request_bank_refund(bank.batch_id, execution.payout(CITIZEN), CITIZEN_REFUND, b"\x0e" * 32)
     return {"suite": suite, "budget": budget, "lines": lines, "pension": pension, "subsidy": subsidy, "wallet": wallet,
-            "bank": bank, "refs": refs, "tree": tree, "commitments": commitments}  # fmt: skip
+            "bank": bank, "refs": refs, "tree": execution.tree, "execution": execution, "wallet_execution": wallet_execution,
+            "commitments": commitments, "recovered": recovered, "refund": refund}  # fmt: skip
+
+
+def recover_key(suite: Suite, w3: Any, artifacts: Any, commitment: bytes) -> str:
+    """Two police registrars move `commitment` to a new key (a lost phone); returns the new account."""
+    new = Account.create().address
+    identity = suite.contract("IdentityRegistry").functions
+    make_sender(w3, artifacts, PSB).transact(identity.proposeRecovery(commitment, new))
+    make_sender(w3, artifacts, PSB2).transact(identity.confirmRecovery(commitment, new))
+    return new
 
 
 def get(client: Any, path: str, expect: int = 200, **params: Any) -> Any:

@@ -65,4 +65,6 @@ def program(request: Request, program_id: str) -> Response:
     trace = program_trace(portal, number)
     budget = budget_of(portal, found.budget_id)
     rows = fund_views.batch_list(portal.engine, number, BATCH_ROWS)
-    return render(request, "program.html", p=found, trace=trace, budget=budget, batches=rows, sankey=_flows(portal, budget, number))
+    refunds = fund_views.bank_refund_list(portal.engine, program_id=number, limit=BATCH_ROWS)
+    return render(request, "program.html", p=found, trace=trace, budget=budget, batches=rows, refunds=refunds,
+                  sankey=_flows(portal, budget, number))  # fmt: skip

@@ -8,18 +8,26 @@ re-index give the same tables.
   (BeneficiaryEnrolled; a beneficiary removed and enrolled again keeps its index, so a re-enrolment
   adds no row, and removals change no row: the history is in the events table)
 - `batches`: batch -> program, period, mode                                 (BatchProposed)
-- `batch_entries`: the accepted entries of each batch, in order             (BatchEntriesAdded)
-- `executions`: one row per executed batch (program, period, total, count)   (BatchExecuted)
-- `payouts`: one row per beneficiary paid; wallet payouts when their batch executes (BatchExecuted),
-  bank-settled ones with their settlement reference (BankPayoutsRecorded)
-- `refunds`: corrections, naming the batch and the beneficiary              (PayoutRefunded)
+- `batch_entries`: the accepted entries of each batch, in order, with their commitments (BatchEntriesAdded)
+- `withheld_payouts`: entries not paid at execution (identity revoked, or account changed after
+  approval)                                                                 (PayoutWithheld)
+- `executions`: one row per executed batch (program, period, paid total and count, withheld)
+                                                                            (BatchExecuted)
+- `payouts`: one row per entry of an executed batch, `paid` or `withheld` (PayoutWithheld comes
+  first, in the same transaction); wallet payouts when their batch executes (BatchExecuted),
+  bank-settled ones with their settlement reference and their leaf's index in the batch's Merkle
+  tree (BankPayoutsRecorded; withheld ones have no leaf)
+- `refunds`: money back to the program, naming the batch and the beneficiary (PayoutRefunded)
+- `bank_refunds`: bank-settled refunds requested (BankRefundRequested); `bank_refund_outcomes`: their
+  confirmation or cancellation (BankRefundConfirmed / BankRefundCancelled). A request without an
+  outcome is pending: it has not been refunded.
 """
 
 from __future__ import annotations
 
 from typing import Any, Iterable
 
-from sqlalchemy import BigInteger, Column, Connection, Index, Integer, String, Table, and_, func, insert, select
+from sqlalchemy import BigInteger, Column, Connection, Index, Integer, String, Table, func, insert, select
 
 from govchain.events import checksum
 from govchain.indexer.projection import ProjectionError
@@ -53,7 +61,23 @@ batch_entries = Table(
     Column("idx", BigInteger, nullable=False),
     Column("amount", BigInteger, nullable=False),
     Column("account", String(42), nullable=False),
+    Column("beneficiary", String(66), nullable=False),
     Column("block_number", BigInteger, nullable=False, index=True),
+)
+
+PAID, WITHHELD = "paid", "withheld"
+
+withheld_payouts = Table(
+    "withheld_payouts",
+    metadata,
+    Column("batch_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("beneficiary", String(66), primary_key=True),
+    Column("idx", BigInteger, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("account", String(42), nullable=False),  # the account approved
+    Column("current", String(42), nullable=False),  # the account bound at execution (zero: revoked)
+    Column("block_number", BigInteger, nullable=False, index=True),
+    Column("tx_hash", String(66), nullable=False),
 )
 
 payouts = Table(
@@ -68,6 +92,9 @@ payouts = Table(
     Column("account", String(42), nullable=True),  # wallet payouts
     Column("settlement_ref", String(66), nullable=True),  # bank-settled payouts
     Column("amount", BigInteger, nullable=False),
+    Column("status", String(8), nullable=False),  # PAID or WITHHELD
+    Column("current", String(42), nullable=True),  # withheld: the account bound at execution (zero: revoked)
+    Column("leaf_index", Integer, nullable=True),  # recorded bank payouts: the leaf's index in the batch's tree
     Column("block_number", BigInteger, nullable=False, index=True),
     Column("tx_hash", String(66), nullable=False),
     Index("ix_payouts_program_period", "program_id", "period"),
@@ -81,8 +108,10 @@ executions = Table(
     Column("program_id", BigInteger, nullable=False, index=True),
     Column("period", BigInteger, nullable=False),
     Column("mode", String(8), nullable=False),
-    Column("total", BigInteger, nullable=False),
-    Column("count", Integer, nullable=False),
+    Column("total", BigInteger, nullable=False),  # fen paid
+    Column("count", Integer, nullable=False),  # payouts paid
+    Column("withheld", Integer, nullable=False),  # entries withheld
+    Column("withheld_amount", BigInteger, nullable=False),  # fen withheld (not paid)
     Column("block_number", BigInteger, nullable=False, index=True),
     Column("tx_hash", String(66), nullable=False),
 )
@@ -101,7 +130,35 @@ refunds = Table(
     Column("tx_hash", String(66), nullable=False),
 )
 
-TABLES = (enrollments, batches, batch_entries, payouts, executions, refunds)
+bank_refunds = Table(
+    "bank_refunds",
+    metadata,
+    Column("refund_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("batch_id", BigInteger, nullable=False, index=True),
+    Column("program_id", BigInteger, nullable=False, index=True),
+    Column("beneficiary", String(66), nullable=False, index=True),
+    Column("amount", BigInteger, nullable=False),
+    Column("settlement_ref", String(66), nullable=False),
+    Column("requester", String(42), nullable=False),
+    Column("reason_hash", String(66), nullable=False),
+    Column("block_number", BigInteger, nullable=False, index=True),
+    Column("tx_hash", String(66), nullable=False),
+)
+
+CONFIRMED, CANCELLED, PENDING = "confirmed", "cancelled", "pending"
+
+bank_refund_outcomes = Table(
+    "bank_refund_outcomes",
+    metadata,
+    Column("refund_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("outcome", String(10), nullable=False),  # CONFIRMED or CANCELLED; no row: PENDING
+    Column("by", String(42), nullable=False),  # the bank or officer who confirmed or cancelled it
+    Column("reason_hash", String(66), nullable=True),  # cancellations
+    Column("block_number", BigInteger, nullable=False, index=True),
+    Column("tx_hash", String(66), nullable=False),
+)
+
+TABLES = (enrollments, batches, batch_entries, withheld_payouts, payouts, executions, refunds, bank_refunds, bank_refund_outcomes)
 MODES = {0: "wallet", 1: "bank"}
 _MASK64 = (1 << 64) - 1
 _MASK160 = (1 << 160) - 1
@@ -111,9 +168,13 @@ HANDLERS = {
     ("ProgramRegistry", "BeneficiaryEnrolled"): "enrolled",
     ("Disbursements", "BatchProposed"): "proposed",
     ("Disbursements", "BatchEntriesAdded"): "entries_added",
+    ("Disbursements", "PayoutWithheld"): "withheld",
     ("Disbursements", "BatchExecuted"): "executed",
     ("Disbursements", "BankPayoutsRecorded"): "bank_recorded",
     ("Disbursements", "PayoutRefunded"): "refunded",
+    ("Disbursements", "BankRefundRequested"): "bank_refund_requested",
+    ("Disbursements", "BankRefundConfirmed"): "bank_refund_resolved",
+    ("Disbursements", "BankRefundCancelled"): "bank_refund_resolved",
 }
 
 
@@ -143,6 +204,7 @@ class _Chunk:
         self.next_index: dict[int, int] = {}  # program -> one past its highest enrollment index projected
         self.batches: dict[int, dict[str, Any]] = {}
         self.entries: dict[int, list[dict[str, Any]]] = {}
+        self.withheld_in: dict[int, dict[str, dict[str, Any]]] = {}  # batch -> beneficiary -> withheld_payouts row
 
     def enrolled(self, event: Any) -> None:
         program_id, idx, beneficiary = event.args["programId"], event.args["index"], event.args["beneficiary"]
@@ -178,36 +240,54 @@ class _Chunk:
         batch_id = event.args["batchId"]
         self._batch(batch_id)
         stored = self._entries(batch_id)
-        for word in event.args["entries"]:
+        content = event.args["entries"]  # (PayoutWord, beneficiary commitment) pairs
+        for word, who in zip(content[0::2], content[1::2]):
             row = {"batch_id": batch_id, "position": len(stored), "idx": word >> 224,
                    "amount": (word >> 160) & _MASK64, "account": checksum("0x" + (word & _MASK160).to_bytes(20, "big").hex()),
-                   "block_number": event.block_number}  # fmt: skip
+                   "beneficiary": "0x" + who.to_bytes(32, "big").hex(), "block_number": event.block_number}  # fmt: skip
             stored.append(row)
             self.rows[batch_entries].append(row)
 
+    def withheld(self, event: Any) -> None:
+        args = event.args
+        row = {"batch_id": args["batchId"], "beneficiary": args["beneficiary"], "idx": args["index"], "amount": args["amount"],
+               "account": args["account"], "current": args["current"], "block_number": event.block_number, "tx_hash": event.tx_hash}  # fmt: skip
+        self.rows[withheld_payouts].append(row)
+        self._withheld(row["batch_id"])[row["beneficiary"]] = row
+
     def executed(self, event: Any) -> None:
         args = event.args
+        withheld = self._withheld(args["batchId"])
         self.rows[executions].append({
             "batch_id": args["batchId"], "program_id": args["programId"], "period": args["period"], "mode": MODES[args["mode"]],
-            "total": args["total"], "count": args["count"], "block_number": event.block_number, "tx_hash": event.tx_hash,
+            "total": args["total"], "count": args["count"] - len(withheld), "withheld": len(withheld),
+            "withheld_amount": sum(w["amount"] for w in withheld.values()), "block_number": event.block_number,
+            "tx_hash": event.tx_hash,
         })  # fmt: skip
         if MODES[args["mode"]] != "wallet":
             return  # bank-settled payouts come with their settlement references (BankPayoutsRecorded)
         entries = self._entries(args["batchId"])
-        if len(entries) != args["count"] or sum(e["amount"] for e in entries) != args["total"]:
-            raise ProjectionError(f"batch {args['batchId']} executed {args['count']} payouts ({args['total']} fen), "
-                                  f"but {len(entries)} entries ({sum(e['amount'] for e in entries)} fen) are projected")  # fmt: skip
-        who = self._beneficiaries(args["programId"], [e["idx"] for e in entries])
+        paid = [e for e in entries if e["beneficiary"] not in withheld]
+        if len(entries) != args["count"] or sum(e["amount"] for e in paid) != args["total"]:
+            raise ProjectionError(f"batch {args['batchId']} executed {args['count']} entries ({args['total']} fen paid), "
+                                  f"but {len(entries)} entries ({sum(e['amount'] for e in paid)} fen not withheld) are projected")  # fmt: skip
         batch = {"program_id": args["programId"], "period": args["period"]}
         for e in entries:
-            self.rows[payouts].append(_payout(event, batch, e["position"], who[e["idx"]], e["amount"], account=e["account"]))
+            self.rows[payouts].append(_payout(event, batch, e["position"], e["beneficiary"], e["amount"], withheld.get(e["beneficiary"]),
+                                              account=e["account"]))  # fmt: skip
 
     def bank_recorded(self, event: Any) -> None:
-        batch = self._batch(event.args["batchId"])
-        records = event.args["records"]
-        who = self._beneficiaries(batch["program_id"], [r[0] for r in records])
-        for position, (idx, amount, ref) in enumerate(records):
-            self.rows[payouts].append(_payout(event, batch, position, who[idx], amount, settlement_ref=ref))
+        batch_id = event.args["batchId"]
+        batch = self._batch(batch_id)
+        withheld = self._withheld(batch_id)
+        leaf_index = 0
+        for position, (_idx, amount, who, ref) in enumerate(event.args["records"]):
+            held = withheld.get(who)
+            row = _payout(event, batch, position, who, amount, held, settlement_ref=None if held else ref)
+            if not held:
+                row["leaf_index"] = leaf_index
+                leaf_index += 1
+            self.rows[payouts].append(row)
 
     def refunded(self, event: Any) -> None:
         args = event.args
@@ -216,6 +296,32 @@ class _Chunk:
             "program_id": args["programId"], "beneficiary": args["beneficiary"], "amount": args["amount"],
             "reason_hash": args["reasonHash"], "tx_hash": event.tx_hash,
         })  # fmt: skip
+
+    def bank_refund_requested(self, event: Any) -> None:
+        args = event.args
+        self.rows[bank_refunds].append({
+            "refund_id": args["refundId"], "batch_id": args["batchId"], "program_id": self._batch(args["batchId"])["program_id"],
+            "beneficiary": args["beneficiary"], "amount": args["amount"], "settlement_ref": args["settlementRef"],
+            "requester": args["requester"], "reason_hash": args["reasonHash"], "block_number": event.block_number,
+            "tx_hash": event.tx_hash,
+        })  # fmt: skip
+
+    def bank_refund_resolved(self, event: Any) -> None:
+        args = event.args
+        confirmed = event.event == "BankRefundConfirmed"
+        self.rows[bank_refund_outcomes].append({
+            "refund_id": args["refundId"], "outcome": CONFIRMED if confirmed else CANCELLED,
+            "by": args["confirmer"] if confirmed else args["officer"], "reason_hash": None if confirmed else args["reasonHash"],
+            "block_number": event.block_number, "tx_hash": event.tx_hash,
+        })  # fmt: skip
+
+    def _withheld(self, batch_id: int) -> dict[str, dict[str, Any]]:
+        """The batch's withheld entries by beneficiary: projected ones, and this chunk's (PayoutWithheld
+        precedes BatchExecuted and BankPayoutsRecorded in the same transaction)."""
+        if batch_id not in self.withheld_in:
+            query = select(withheld_payouts).where(withheld_payouts.c.batch_id == batch_id)
+            self.withheld_in[batch_id] = {row.beneficiary: dict(row._mapping) for row in self.conn.execute(query)}
+        return self.withheld_in[batch_id]
 
     def _batch(self, batch_id: int) -> dict[str, Any]:
         if batch_id not in self.batches:
@@ -231,24 +337,14 @@ class _Chunk:
             self.entries[batch_id] = [dict(row._mapping) for row in self.conn.execute(query)]
         return self.entries[batch_id]
 
-    def _beneficiaries(self, program_id: int, indices: list[int]) -> dict[int, str]:
-        found = {i: self.enrollment[(program_id, i)] for i in indices if (program_id, i) in self.enrollment}
-        missing = [i for i in indices if i not in found]
-        for start in range(0, len(missing), 500):
-            query = select(enrollments.c.idx, enrollments.c.beneficiary).where(
-                and_(enrollments.c.program_id == program_id, enrollments.c.idx.in_(missing[start : start + 500]))
-            )
-            found.update({row.idx: row.beneficiary for row in self.conn.execute(query)})
-        if len(found) < len(set(indices)):
-            unknown = sorted(set(indices) - set(found))
-            raise ProjectionError(f"program {program_id} has no projected enrollment at index(es) {unknown[:10]}")
-        return found
 
-
-def _payout(event: Any, batch: dict[str, Any], position: int, beneficiary: str, amount: int, *,
+def _payout(event: Any, batch: dict[str, Any], position: int, beneficiary: str, amount: int, withheld: dict[str, Any] | None, *,
             account: str | None = None, settlement_ref: str | None = None) -> dict[str, Any]:  # fmt: skip
+    """A payout row: wallet when `account` is given, else bank-settled; withheld when `withheld` (its PayoutWithheld)."""
     return {
         "batch_id": event.args["batchId"], "position": position, "program_id": batch["program_id"], "period": batch["period"],
-        "mode": "bank" if settlement_ref else "wallet", "beneficiary": beneficiary, "account": account,
-        "settlement_ref": settlement_ref, "amount": amount, "block_number": event.block_number, "tx_hash": event.tx_hash,
+        "mode": "wallet" if account else "bank", "beneficiary": beneficiary, "account": account,
+        "settlement_ref": settlement_ref, "amount": amount, "status": WITHHELD if withheld else PAID,
+        "current": withheld["current"] if withheld else None, "leaf_index": None, "block_number": event.block_number,
+        "tx_hash": event.tx_hash,
     }  # fmt: skip

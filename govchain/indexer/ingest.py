@@ -83,13 +83,17 @@ class Indexer:
             known = {row.address for row in conn.execute(select(contracts.c.address))}
             wanted = set(self.addresses)
             version = conn.execute(select(meta.c.value).where(meta.c.key == "schema")).scalar_one_or_none()
+            relaid = version is not None and version != SCHEMA_VERSION
+            if relaid:  # tables of another layout (columns may differ): recreate them empty
+                metadata.drop_all(conn)
+                metadata.create_all(conn)
             if version != SCHEMA_VERSION:
                 conn.execute(delete(meta))
                 conn.execute(insert(meta).values(key="schema", value=SCHEMA_VERSION))
                 known = set()  # written by another layout: start over
             if known == wanted:
                 return False
-            restart = bool(known) or conn.execute(select(func.count()).select_from(events)).scalar_one() > 0
+            restart = relaid or bool(known) or conn.execute(select(func.count()).select_from(events)).scalar_one() > 0
             if restart:
                 for table in (events, blocks, checkpoint):
                     conn.execute(delete(table))

@@ -66,4 +66,4 @@ projection_failures = Table(
 )
 """Events a projection could not apply (see govchain.indexer.projection); empty in a healthy index."""
 
-SCHEMA_VERSION = "5"  # 3: fund-flow projection tables (govchain.indexer.funds); 5: projection_failures
+SCHEMA_VERSION = "6"  # 3: fund-flow projection tables (govchain.indexer.funds); 5: projection_failures; 6: withheld payouts, bank refunds

@@ -1,5 +1,8 @@
-"""Fiscal funds (财政资金): budgets, programs, batches, payouts (commitments only), fund-flow traces,
-and the on-chain Merkle root a citizen checks their bank-settled payout against."""
+"""Fiscal funds (财政资金): budgets, programs, batches, payouts (commitments only), bank-settled refunds,
+fund-flow traces, and the on-chain Merkle root a citizen checks their bank-settled payout against.
+
+A payout is `paid` or `withheld` (identity revoked, or account changed after approval: never paid);
+a bank refund is `pending` until the bank or a second officer confirms it, then `confirmed`."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import threading
 from typing import Any, Callable, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query
+from pydantic import Field
 
 from govchain import fund_views, tracer
 from govchain.api.common import Paging, PortalDep, list_route
@@ -67,6 +71,7 @@ class Program(Model):
     refunded: int
     payouts: int
     batches: int
+    withheld: int = Field(description="fen withheld at execution (identity revoked or account changed): not paid")
 
 
 class ProgramDetail(Model):
@@ -82,9 +87,11 @@ class Batch(Model):
     proposer: str
     proposed_block: int
     executed: bool
-    total: int | None
-    count: int | None
+    total: int | None = Field(description="fen paid (withheld entries excluded)")
+    count: int | None = Field(description="payouts paid")
     tx_hash: str | None
+    withheld: int | None = Field(None, description="entries withheld at execution")
+    withheld_amount: int | None = Field(None, description="fen withheld at execution")
 
 
 class Payout(Model):
@@ -99,8 +106,30 @@ class Payout(Model):
     amount: int
     block_number: int
     tx_hash: str
-    proof: list[str] | None = None
+    proof: list[str] | None = Field(None, description="recorded bank-settled payouts: Merkle proof against the batch's on-chain root")
     leaf: str | None = None
+    status: str = Field("paid", description="paid, or withheld (nothing paid: identity revoked or account changed after approval)")
+    withheld_reason: str | None = Field(None, description="identity_revoked or account_changed")
+    current_account: str | None = Field(None, description="withheld: the account bound at execution (zero when revoked)")
+    refunded: int = Field(0, description="fen refunded to the program")
+    refund_pending: int = Field(0, description="fen of bank refunds requested and not yet confirmed (not refunded)")
+    status_text: str = Field("paid", description="the status in words, e.g. 'withheld (identity revoked)'")
+
+
+class BankRefund(Model):
+    refund_id: int
+    batch_id: int
+    program_id: int
+    beneficiary: str
+    amount: int
+    settlement_ref: str
+    requester: str
+    reason_hash: str
+    requested_block: int
+    requested_tx: str
+    status: str = Field(description="pending (awaiting the bank or a second officer: not refunded), confirmed (refunded) or cancelled")
+    resolved_by: str | None
+    resolved_tx: str | None
 
 
 class MerkleRoot(Model):
@@ -196,13 +225,28 @@ def merkle_root(batch_id: int = Id(), portal: Portal = PortalDep) -> Any:
 
 
 @list_route(router, "/payouts", Payout, name="payouts",
-            summary="A beneficiary commitment's payouts (bank-settled ones with their Merkle proof)")  # fmt: skip
+            summary="A beneficiary commitment's payouts, paid or withheld (recorded bank-settled ones with their Merkle proof)")  # fmt: skip
 def payout_list(
     commitment: str = Query(pattern=r"^0x[0-9a-fA-F]{64}$", description="the beneficiary's identity commitment (0x + 64 hex)"),
     paging: Paging = Depends(),
     portal: Portal = PortalDep,
 ) -> dict[str, Any]:
     return paging.page(payouts_with_proofs(portal, commitment))
+
+
+@list_route(router, "/bank-refunds", BankRefund, name="bank_refunds",
+            summary="Bank-settled refund requests, newest first: pending until the bank or a second officer confirms")  # fmt: skip
+def bank_refund_list(
+    program_id: int | None = Query(None, ge=1, le=2**63 - 1),
+    batch_id: int | None = Query(None, ge=1, le=2**63 - 1),
+    commitment: str | None = Query(None, pattern=r"^0x[0-9a-fA-F]{64}$", description="the beneficiary's identity commitment"),
+    status: str | None = Query(None, pattern="^(pending|confirmed|cancelled)$"),
+    paging: Paging = Depends(),
+    portal: Portal = PortalDep,
+) -> dict[str, Any]:
+    rows = fund_views.bank_refund_list(portal.engine, program_id=program_id, batch_id=batch_id, commitment=commitment, status=status,
+                                       limit=paging.limit + 1, offset=paging.offset)  # fmt: skip
+    return paging.page(rows[: paging.limit], sliced=True, has_more=len(rows) > paging.limit)
 
 
 @router.get("/trace/payout/{batch_id}/{commitment}", summary="Trace a payout: batch → program → budget line → budget, with approvals")

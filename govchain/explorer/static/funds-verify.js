@@ -1,7 +1,9 @@
 /* "Verify my payment", fiscal funds: on `govchain:commitment`, asks this app for the payouts of that
  * commitment (only the commitment is sent), then checks each bank-settled payout's Merkle proof
  * against the root the chain records for its batch, with keccak computed here in the browser:
- * leaf = keccak256(keccak256(abi.encode(uint256 batchId, bytes32 beneficiary, uint64 amount, bytes32 settlementRef))). */
+ * leaf = keccak256(keccak256(abi.encode(uint256 batchId, bytes32 beneficiary, uint64 amount, bytes32 settlementRef))).
+ * A payout withheld at execution (identity revoked, or account changed after approval) was never
+ * paid and is shown as withheld; a bank refund awaiting confirmation is shown as pending. */
 (function () {
   "use strict";
   var box = document.getElementById("payouts");
@@ -36,6 +38,20 @@
     row.appendChild(td);
     return td;
   }
+  var REASONS = {
+    identity_revoked: ["身份已注销", "identity revoked"],
+    account_changed: ["批准后账户已变更", "account changed after approval"]
+  };
+  function withheldText(p) {
+    var reason = REASONS[p.withheld_reason] || REASONS.account_changed;
+    return t("暂停发放，未支付（" + reason[0] + "）", "withheld (" + reason[1] + "), not paid");
+  }
+  function refundNote(p) {
+    var notes = [];
+    if (p.refunded) notes.push(t("已退回 ", "refunded ") + yuan(p.refunded));
+    if (p.refund_pending) notes.push(t("退回待确认 ", "refund pending ") + yuan(p.refund_pending));
+    return notes.join(" · ");
+  }
   function getJson(url) {
     return fetch(url, { credentials: "omit", referrerPolicy: "no-referrer" }).then(function (r) {
       if (!r.ok) throw new Error("HTTP " + r.status);
@@ -64,7 +80,7 @@
       table.className = "list";
       table.id = "payout-list";
       var head = table.createTHead().insertRow();
-      [t("批次", "Batch"), t("项目", "Program"), t("期次", "Period"), t("方式", "Mode"), t("金额", "Amount"), t("核验", "Check")].forEach(function (x) {
+      [t("批次", "Batch"), t("项目", "Program"), t("期次", "Period"), t("方式", "Mode"), t("金额", "Amount"), t("核验", "Check"), t("退回", "Refunds")].forEach(function (x) {
         var th = document.createElement("th"); th.textContent = x; head.appendChild(th);
       });
       var body = table.createTBody();
@@ -73,13 +89,21 @@
       page.items.forEach(function (p) {
         var row = body.insertRow();
         row.dataset.batch = p.batch_id;
+        row.dataset.status = p.status || "paid";
         cell(row, String(p.batch_id));
         var a = document.createElement("a"); a.href = "/program/" + p.program_id; a.textContent = "#" + p.program_id;
         row.insertCell().appendChild(a);
         cell(row, String(p.period));
         cell(row, p.mode === "bank" ? t("银行代发", "bank") : t("钱包", "wallet"));
-        cell(row, yuan(p.amount));
+        cell(row, yuan(p.amount), p.status === "withheld" ? "struck" : "");
         var check = cell(row, "", "check");
+        var refunds = cell(row, refundNote(p), "refunds");
+        if (p.refund_pending) refunds.dataset.pending = String(p.refund_pending);
+        if (p.status === "withheld") {
+          check.className = "check bad";
+          check.textContent = withheldText(p);
+          return;
+        }
         if (p.mode !== "bank" || !p.proof) {
           check.textContent = t("链上转账（见交易）", "on-chain transfer (see tx)");
           return;
