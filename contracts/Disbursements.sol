@@ -45,10 +45,10 @@ contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDi
     /// @notice Upper bound of the execution gas one wallet payout to an existing holder adds: its
     /// balance update and Transfer event, the current-account read in the e-ID registry (a cold
     /// storage read), 64 calldata bytes and two hash steps (benchmarks/bench_gas_funds.py checks the bound).
-    uint256 public constant EXISTING_PAYOUT_GAS = 11_800;
+    uint256 public constant EXISTING_PAYOUT_GAS = 13_100;
     /// @notice Upper bound of the execution gas one wallet payout to an account without a balance
     /// adds (a zero-to-non-zero balance write costs 17,100 more).
-    uint256 public constant FRESH_PAYOUT_GAS = 28_900;
+    uint256 public constant FRESH_PAYOUT_GAS = 30_200;
     /// @notice Execution gas a wallet batch's payouts may take (their estimate, fixed at proposal from
     /// the recipients' balances): 16,777,216 (the per-transaction gas cap, EIP-7825) less 277,216 for
     /// the 21,000 base cost, the batch's fixed reads and writes (about 40,000) and holders who empty
