@@ -346,8 +346,8 @@ class DemoRun:
             self.count("pension payouts (wallet)", sum(len(b.words) for b in batches))
             self.count("pension payouts refused: no proof of life", len(refused))
         # an erroneous payout goes back to the program, naming the original (never edited)
-        last = paid_batches[-1]
         position = 3
+        last = next(b for b in reversed(paid_batches) if len(b.words) > position)
         index, amount, payee = last.entries()[position]
         refunder = next(c for c in retirees if c.account.address.lower() == payee.lower())
         token = self.suite.contract("FiscalToken")

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from govchain.api import create_app
 from govchain.cli import app
-from index_support import drop_enrollments, pay_pension
+from index_support import drop_entries, pay_pension
 from web_support import get, make_portal, seed_funds
 
 
@@ -25,8 +25,8 @@ def test_health_and_every_page_report_a_degraded_index_until_a_restart_replays_i
     assert (health["status"], health["projection_failure_count"], health["projection_failures"]) == ("ok", 0, [])
     assert 'id="index-degraded"' not in get(client, "/").text
 
-    drop_enrollments(portal.engine, funds["pension"])  # as a projection bug that lost them would
-    paid = pay_pension(w3, artifacts, funds, 1)
+    # the batch's entries are projected, then lost, as a projection bug that lost them would
+    paid = pay_pension(w3, artifacts, funds, 1, lambda batch_id: (portal.sync(), drop_entries(portal.engine, batch_id)))
     with caplog.at_level(logging.ERROR, logger="govchain.portal"):
         portal.sync()
     assert f"index degraded: block {paid.block_number}" in caplog.text  # the server's log says so too
@@ -37,7 +37,7 @@ def test_health_and_every_page_report_a_degraded_index_until_a_restart_replays_i
     assert (failure["projection"], failure["block_number"], failure["tx_hash"], failure["contract"], failure["event"]) == (
         "funds", paid.block_number, paid.tx_hash, "Disbursements", "BatchExecuted"
     )  # fmt: skip
-    assert "no projected enrollment" in failure["error"] and failure["log_index"] >= 0
+    assert "are projected" in failure["error"] and failure["log_index"] >= 0
     for path in ("/", "/funds", f"/program/{funds['pension']}"):
         page = get(client, path).text
         assert 'id="index-degraded"' in page and f"首个在区块 {paid.block_number}" in page, path
@@ -60,8 +60,11 @@ def test_govchain_index_lists_the_failures_and_exits_non_zero(tmp_path, w3, arti
     assert runner.invoke(app, ["index"], env=env).exit_code == 0
     from sqlalchemy import create_engine
 
-    drop_enrollments(create_engine(env["GOVCHAIN_DATABASE_URL"]), funds["pension"])
-    paid = pay_pension(w3, artifacts, funds, 1)
+    def lose_entries(batch_id: int) -> None:
+        assert runner.invoke(app, ["index"], env=env).exit_code == 0
+        drop_entries(create_engine(env["GOVCHAIN_DATABASE_URL"]), batch_id)
+
+    paid = pay_pension(w3, artifacts, funds, 1, lose_entries)
 
     result = runner.invoke(app, ["index"], env=env)
     assert result.exit_code == 1

@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from conftest import make_sender
 from govchain.clients import (
     BudgetClient, BudgetLine, ChangeKind, CreditClient, CreditEntry, Decision, DisbursementClient, EligibilityClient,
-    EnterpriseClient, IdentityClient, PayoutMode, ProgramClient, WorkflowClient,
+    EnterpriseClient, IdentityClient, PayoutMode, PersonBinding, ProgramClient, WorkflowClient,
 )  # fmt: skip
 from govchain.connection import Deployment, Suite
 from govchain.domain import uscc_check_character, uscc_subject
@@ -129,9 +129,10 @@ def _governance_and_departments(walk: Walk) -> None:
 
 def _identities(walk: Walk, people: list[Any], commitments: list[bytes], company: Any) -> None:
     registrar = IdentityClient(walk.suite, walk.sender(PSB))
-    registrar.bind_person(people[0].address, commitments[0], 2)
+    tags = [keccak(b"tag" + c) for c in commitments]  # stand-in uniqueness tags (domain.identity_tag in real use)
+    registrar.bind_person(PersonBinding(people[0].address, commitments[0], tags[0]), 2)
     walk.synced()
-    registrar.bind_persons([(p.address, c) for p, c in zip(people[1:], commitments[1:])], 2)
+    registrar.bind_persons([PersonBinding(p.address, c, t) for p, c, t in zip(people[1:], commitments[1:], tags[1:])], 2)
     walk.synced()
     IdentityClient(walk.suite, walk.sender(SAMR)).bind_enterprise(company.address, _uscc(9), 2)
     walk.synced()
@@ -208,8 +209,8 @@ def _templates_and_enterprises(walk: Walk, people: list[Any], workflows: dict[st
 
 def _credit(walk: Walk) -> None:
     credit = walk.fn("CreditRegistry")
-    walk.govern(credit.configureCategory(7, "志愿服务 volunteering", True, True, 0, 10))
-    walk.govern(credit.configureCategory(7, "志愿服务 volunteering", False, True, 0, 10))
+    walk.govern(credit.configureCategory(7, "志愿服务 volunteering", True, True, 0, 10, b"CIVIL".ljust(32, b"\0")))
+    walk.govern(credit.configureCategory(7, "志愿服务 volunteering", False, True, 0, 10, b"CIVIL".ljust(32, b"\0")))
     subject = uscc_subject(_uscc(9))
     tax = CreditClient(walk.suite, walk.sender(TAX))
     tax.append(subject, CreditEntry(1, -5, os.urandom(32)))
@@ -220,6 +221,12 @@ def _credit(walk: Walk) -> None:
     tax.correct(subject, 0, CreditEntry(1, -3, os.urandom(32)))
     walk.synced()
     tax.revoke(subject, 2, os.urandom(32))  # the correction (record 2) revoked
+    walk.synced()
+    # a non-public record, sealed to the departments entitled to read it, then revoked by its owner
+    hrss = CreditClient(walk.suite, walk.sender(HRSS))
+    [sealed], _ = hrss.append_sealed([(subject, CreditEntry(5, -3, os.urandom(32)))])
+    walk.synced()
+    hrss.revoke_sealed(sealed.record.sealed_id, os.urandom(32))
     walk.synced()
     registry = walk.suite.contract("CreditRegistry").address
     walk.send(REGULATOR, walk.fn("DepartmentRegistry").flagRecord(registry, credit.recordId(subject, 1).call(), REASON))
@@ -236,6 +243,7 @@ def _funds(walk: Walk, people: list[Any], commitments: list[bytes]) -> dict[str,
     withdrawn, _ = fin.propose(2028, os.urandom(32), [BudgetLine("DRAFT", "草案", 1_000)])
     walk.synced()
     walk.send(FIN, walk.fn("BudgetRegistry").withdrawBudget(withdrawn, REASON))
+    walk.govern(walk.fn("Disbursements").setExecutorSeparation(False))
     token, merchant = walk.fn("FiscalToken"), Account.create().address
     walk.send(FIN, token.registerAccount(merchant, b"MERCHANT".ljust(32, b"\0")))
     walk.send(FIN, token.deregisterAccount(merchant))
@@ -296,7 +304,14 @@ def _funds(walk: Walk, people: list[Any], commitments: list[bytes]) -> dict[str,
     walk.synced()
     [third] = operator.propose(pension, 2, PayoutMode.WALLET, [(c, 40_000) for c in commitments[:5]])
     walk.synced()
-    operator.execute_wallet(approved(third))
+    third = approved(third)
+    # person 3's key is recovered after the approval: their entry is withheld, never paid to the old key
+    identity, replacement = walk.fn("IdentityRegistry"), Account.create()
+    walk.send(PSB, identity.proposeRecovery(commitments[3], replacement.address))
+    walk.send(PSB2, identity.confirmRecovery(commitments[3], replacement.address))
+    people[3] = replacement
+    walk.synced()
+    assert [w.beneficiary for w in operator.execute_wallet(third).withheld] == [commitments[3]]
     walk.synced()
 
     # period 3: cancelled when proposed, cancelled when approved, then paid
@@ -305,7 +320,7 @@ def _funds(walk: Walk, people: list[Any], commitments: list[bytes]) -> dict[str,
         walk.synced()
         if approve_first:
             approved(doomed)
-        walk.send(HRSS, disbursements.cancelBatch(doomed.batch_id, doomed.words, REASON))
+        walk.send(HRSS, disbursements.cancelBatch(doomed.batch_id, doomed.content, REASON))
     [fourth] = operator.propose(pension, 3, PayoutMode.WALLET, [(commitments[0], 20_000)])
     walk.synced()
     operator.execute_wallet(approved(fourth))
@@ -315,12 +330,15 @@ def _funds(walk: Walk, people: list[Any], commitments: list[bytes]) -> dict[str,
     [bank] = operator.propose(subsidy, 0, PayoutMode.BANK, [(c, 60_000 + i) for i, c in enumerate(commitments[:4])])
     walk.synced()
     refs = {c: os.urandom(32) for c in commitments[:4]}
-    _, tree = operator.execute_bank(approved(bank), refs)
+    execution = operator.execute_bank(approved(bank), refs)
     walk.synced()
-    position = 1
-    index, amount, _ = bank.entries()[position]
-    payout = (bank.beneficiaries[index], amount, refs[bank.beneficiaries[index]], tree.proof(position))
-    walk.send(HRSS, disbursements.refundBankPayout(bank.batch_id, payout, 1_000, REASON))
+    payout = execution.payout(commitments[1])
+    requested = operator.request_bank_refund(bank.batch_id, payout, 1_000, REASON)
+    walk.synced()
+    DisbursementClient(walk.suite, walk.sender(HRSS2)).confirm_bank_refund(requested.refund_id)
+    walk.synced()
+    cancelled = operator.request_bank_refund(bank.batch_id, payout, 500, REASON)
+    walk.send(HRSS, disbursements.cancelBankRefund(cancelled.refund_id, REASON))
 
     # a year on, proof of life has expired for all but a freshly attested person
     walk.later(YEAR)

@@ -325,8 +325,9 @@ def test_events_projected_one_at_a_time_give_the_same_tables(funds, w3, artifact
     projection = FundsProjection()
     with index.engine.connect() as source, single.begin() as target:
         for row in source.execute(select(events).order_by(events.c.block_number, events.c.log_index)):
-            event = DecodedEvent(row.block_number, row.log_index, row.tx_hash, row.address, row.contract, row.event, row.args)
-            projection.apply(target, [event])
+            if (row.contract, row.event) in projection.events:
+                event = DecodedEvent(row.block_number, row.log_index, row.tx_hash, row.address, row.contract, row.event, row.args)
+                projection.apply(target, [event])
     dumped = {table.name for table in TABLES}
     with single.connect() as conn:
         replayed = {t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns))] for t in TABLES}
