@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
+import {DepartmentRoles} from "./access/DepartmentRoles.sol";
 import {ICreditRegistry} from "@govchain/interfaces/ICreditRegistry.sol";
 
 /// @title CreditRegistry
@@ -31,7 +31,7 @@ import {ICreditRegistry} from "@govchain/interfaces/ICreditRegistry.sol";
 /// Role checks are local (AccessControlEnumerable in this contract, one cold SLOAD); the writer's
 /// department is resolved off chain through DepartmentRegistry. DEFAULT_ADMIN_ROLE is governance
 /// (the timelock after bootstrap): it configures categories and grants CREDIT_WRITER_ROLE.
-contract CreditRegistry is AccessControlEnumerable, ICreditRegistry {
+contract CreditRegistry is DepartmentRoles, ICreditRegistry {
     /// @notice Department accounts that write credit records (appends, corrections, revocations).
     bytes32 public constant CREDIT_WRITER_ROLE = keccak256("CREDIT_WRITER_ROLE");
 

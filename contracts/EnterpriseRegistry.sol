@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
 import {Context} from "@openzeppelin/contracts/utils/Context.sol";
-import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
+import {DepartmentRoles} from "./access/DepartmentRoles.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IEnterpriseRegistry} from "@govchain/interfaces/IEnterpriseRegistry.sol";
 import {ICaseHook} from "@govchain/interfaces/ICaseHook.sol";
@@ -19,7 +19,7 @@ import {USCC} from "./libraries/USCC.sol";
 /// (the template's minimum identity level), so the registry makes no identity call of its own.
 /// Personal data never reaches the chain: the legal representative is an identity commitment and
 /// the name and business scope are document hashes, all carried by events only.
-contract EnterpriseRegistry is AccessControlEnumerable, ERC2771Context, IEnterpriseRegistry {
+contract EnterpriseRegistry is DepartmentRoles, ERC2771Context, IEnterpriseRegistry {
     /// @notice Market regulation officers: record changes, suspend, reinstate, deregister.
     bytes32 public constant MARKET_REGULATOR_ROLE = keccak256("MARKET_REGULATOR_ROLE");
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
+import {DepartmentRoles} from "./access/DepartmentRoles.sol";
 import {IIdentityRegistry} from "@govchain/interfaces/IIdentityRegistry.sol";
 import {USCC} from "./libraries/USCC.sol";
 
@@ -9,7 +9,7 @@ import {USCC} from "./libraries/USCC.sol";
 /// @notice The e-ID registry: one account per identity and one identity per account.
 /// @dev Two storage slots per binding (account -> identity, identity -> packed Binding); everything
 /// else is in events. DEFAULT_ADMIN_ROLE is governance (the timelock after bootstrap).
-contract IdentityRegistry is AccessControlEnumerable, IIdentityRegistry {
+contract IdentityRegistry is DepartmentRoles, IIdentityRegistry {
     /// @notice Public security officers (公安局): bind, re-level, revoke and recover persons.
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
     /// @notice Market regulation officers (市场监督管理局): the same for enterprises.

@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
 import {Context} from "@openzeppelin/contracts/utils/Context.sol";
-import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
+import {DepartmentRoles} from "./access/DepartmentRoles.sol";
 import {IWorkflowEngine} from "@govchain/interfaces/IWorkflowEngine.sol";
 import {ICaseHook} from "@govchain/interfaces/ICaseHook.sol";
 import {IIdentityRegistry} from "@govchain/interfaces/IIdentityRegistry.sol";
@@ -25,7 +25,7 @@ import {IIdentityRegistry} from "@govchain/interfaces/IIdentityRegistry.sol";
 /// behind the same role checks as any caller, so no invariant is in flux during the call; a guard
 /// would only forbid legitimate chaining (a hook opening a follow-up case) and cost gas on every
 /// decision.
-contract WorkflowEngine is AccessControlEnumerable, ERC2771Context, IWorkflowEngine {
+contract WorkflowEngine is DepartmentRoles, ERC2771Context, IWorkflowEngine {
     /// @notice Contracts that open cases on behalf of applicants (e.g. EnterpriseRegistry).
     bytes32 public constant CASE_OPENER_ROLE = keccak256("CASE_OPENER_ROLE");
 
