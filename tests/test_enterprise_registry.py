@@ -29,9 +29,14 @@ ZERO32 = b"\0" * 32
 DAY = 24 * 3600  # seconds
 REVIEW = keccak(text="SAMR_REVIEWER_ROLE")
 LEVEL = 2  # minimum verification level of an applicant
-APPROVE, REJECT = 0, 1  # IWorkflowEngine.Decision
+APPROVE, REJECT, RETURN = 0, 1, 2  # IWorkflowEngine.Decision
+IN_REVIEW, RETURNED, CASE_REJECTED, CASE_EXPIRED = 1, 2, 4, 5  # IWorkflowEngine.CaseStatus
+EXPIRED_REASON = keccak(text="govchain.WorkflowEngine.CaseExpired")  # ICaseHook.sol CASE_EXPIRED_REASON
+RETURN_EXPIRY = 30 * DAY  # the engine's default
+RESERVATION = 30 * DAY  # EnterpriseRegistry.RESERVATION_PERIOD
+EVIDENCE = keccak(text="名称预先核准通知书 and articles of association")
 NONE, APPLIED, REGISTERED, REJECTED, SUSPENDED, DEREGISTERED = range(6)  # IEnterpriseRegistry.Status
-A_APPLY, A_APPROVE, A_REJECT, A_CHANGE, A_SUSPEND, A_REINSTATE, A_DEREGISTER = range(7)  # Action
+A_APPLY, A_APPROVE, A_REJECT, A_CHANGE, A_SUSPEND, A_REINSTATE, A_DEREGISTER, A_CONTEST = range(8)  # Action
 NAME_CHANGE, LEGAL_REP_CHANGE = 0, 1  # ChangeKind
 NAME_HASH = keccak(text="青岛海纳电子科技有限公司")
 SCOPE_HASH = keccak(text="经营范围: 电子产品研发、销售")
@@ -48,6 +53,7 @@ TRANSITIONS = {
     A_SUSPEND: {REGISTERED: SUSPENDED},
     A_REINSTATE: {SUSPENDED: REGISTERED},
     A_DEREGISTER: {REGISTERED: DEREGISTERED, SUSPENDED: DEREGISTERED},
+    A_CONTEST: {APPLIED: APPLIED},
 }
 
 
@@ -78,10 +84,11 @@ def code_with_letters() -> bytes:
 
 @pytest.fixture(scope="module")
 def identity(IdentityRegistry, admin, accounts):
-    """The real IdentityRegistry: applicant 15 at level 2, 16 at level 1, 17 unbound."""
+    """The real IdentityRegistry: applicant 15 and the enterprise's real owner 14 at level 2, 16 at level 1, 17 unbound."""
     registry = IdentityRegistry.deploy(admin, {"from": admin})
     registry.grantRole(registry.REGISTRAR_ROLE(), accounts[12], {"from": admin})
     registry.bindPerson(accounts[15], identity_commitment(APPLICANT_ID, SALT), 2, {"from": accounts[12]})
+    registry.bindPerson(accounts[14], keccak(text="person-14"), 2, {"from": accounts[12]})
     registry.bindPerson(accounts[16], keccak(text="person-16"), 1, {"from": accounts[12]})
     return registry
 
@@ -110,6 +117,12 @@ def applicant(accounts):
 
 
 @pytest.fixture(scope="module")
+def owner(accounts):
+    """The enterprise's real owner (a verified citizen), who did not apply first."""
+    return accounts[14]
+
+
+@pytest.fixture(scope="module")
 def reviewer(accounts):
     return accounts[5]
 
@@ -130,7 +143,10 @@ def fields(event) -> dict:
 
 def record(registry, uscc=USCC):
     """enterprise(uscc) as a dict."""
-    return dict(zip(("status", "appliedAt", "decidedAt", "caseId"), registry.enterprise(uscc)))
+    return dict(zip(("status", "appliedAt", "decidedAt", "caseId", "contested", "reservedUntil"), registry.enterprise(uscc)))
+
+
+FREE = {"contested": False, "reservedUntil": 0}  # a record with no contest and no reservation
 
 
 def test_deploy_rejects_zero_addresses(EnterpriseRegistry, engine, admin):
@@ -168,7 +184,7 @@ def test_apply_opens_a_review_case(registry, engine, applicant):
     opened = tx.events["CaseOpened"]
     assert (opened["caseId"], opened["applicant"], opened["openedBy"]) == (case_id, applicant, registry)
     assert bytes(opened["subject"]) == uscc_subject(USCC.decode())
-    assert record(registry) == {"status": APPLIED, "appliedAt": tx.timestamp, "decidedAt": 0, "caseId": case_id}
+    assert record(registry) == {"status": APPLIED, "appliedAt": tx.timestamp, "decidedAt": 0, "caseId": case_id, **FREE}
     assert registry.statusOf(USCC) == APPLIED
     case = engine.caseInfo(case_id)
     assert case[0] == applicant and bytes(case[8]) == uscc_subject(USCC.decode())
@@ -194,7 +210,7 @@ def test_rejection_and_a_new_application(registry, engine, applicant, reviewer):
     assert record(registry)["status"] == REJECTED and record(registry)["decidedAt"] == tx.timestamp
     again = apply(registry, applicant)
     assert again.return_value == first + 1
-    assert record(registry) == {"status": APPLIED, "appliedAt": again.timestamp, "decidedAt": 0, "caseId": first + 1}
+    assert record(registry) == {"status": APPLIED, "appliedAt": again.timestamp, "decidedAt": 0, "caseId": first + 1, **FREE}
     engine.decide(again.return_value, APPROVE, ZERO32, {"from": reviewer})
     assert registry.statusOf(USCC) == REGISTERED
 
@@ -243,7 +259,7 @@ def test_apply_refused_when_the_template_is_deactivated(registry, engine, admin,
     engine.deactivateTemplate(1, {"from": admin})
     with reverts_with("WorkflowEngineTemplateInactive", 1):
         apply(registry, applicant)
-    assert record(registry) == {"status": NONE, "appliedAt": 0, "decidedAt": 0, "caseId": 0}
+    assert record(registry) == {"status": NONE, "appliedAt": 0, "decidedAt": 0, "caseId": 0, **FREE}
 
 
 def test_apply_refused_while_applied_registered_suspended_or_deregistered(registry, engine, applicant, reviewer, regulator):
@@ -290,7 +306,7 @@ def test_changes_suspension_reinstatement_and_deregistration(registry, engine, a
             call()
 
 
-def test_every_transition_follows_the_table(registry, engine, applicant, reviewer, regulator):
+def test_every_transition_follows_the_table(registry, engine, applicant, owner, reviewer, regulator):
     """One enterprise in each status; every regulator/applicant action on each, against TRANSITIONS."""
     by_status = {status: code(10 + status) for status in range(6)}
     for status, uscc in by_status.items():
@@ -310,6 +326,7 @@ def test_every_transition_follows_the_table(registry, engine, applicant, reviewe
         A_SUSPEND: lambda u: registry.suspend(u, REASON, {"from": regulator}),
         A_REINSTATE: lambda u: registry.reinstate(u, REASON, {"from": regulator}),
         A_DEREGISTER: lambda u: registry.deregister(u, REASON, {"from": regulator}),
+        A_CONTEST: lambda u: registry.contest(u, EVIDENCE, {"from": owner}),
     }
     for action, call in actions.items():
         for status, uscc in by_status.items():
@@ -321,6 +338,142 @@ def test_every_transition_follows_the_table(registry, engine, applicant, reviewe
             else:
                 with reverts_with("EnterpriseRegistryTransitionNotAllowed", uscc, status, action):
                     call(uscc)
+
+
+# --- Finding 5: a squatter's application no longer locks a code ------------------------------
+
+
+def squat(registry, engine, applicant, reviewer):
+    """The review's attack: a citizen applies for a code that is not theirs; the officer returns it for material."""
+    case_id = apply(registry, applicant).return_value
+    engine.decide(case_id, RETURN, REASON, {"from": reviewer})
+    return case_id
+
+
+def test_a_returned_application_can_be_rejected_and_the_owner_applies(registry, engine, applicant, owner, reviewer):
+    case_id = squat(registry, engine, applicant, reviewer)
+    with reverts_with("EnterpriseRegistryTransitionNotAllowed", USCC, APPLIED, A_APPLY):
+        apply(registry, owner)  # the lock the review found ...
+    tx = engine.decide(case_id, REJECT, REASON, {"from": reviewer})  # ... which the officer can now lift
+    assert fields(tx.events["EnterpriseRejected"]) == {"uscc": USCC, "caseId": case_id, "reasonHash": REASON}
+    assert engine.caseInfo(case_id)[4] == CASE_REJECTED
+    assert record(registry)["status"] == REJECTED and record(registry)["decidedAt"] == tx.timestamp
+    again = apply(registry, owner)
+    assert again.events["EnterpriseApplied"]["applicant"] == owner
+    engine.decide(again.return_value, APPROVE, ZERO32, {"from": reviewer})
+    assert registry.statusOf(USCC) == REGISTERED
+
+
+def test_a_returned_application_expires_and_releases_the_code(registry, engine, applicant, owner, reviewer, accounts):
+    case_id = squat(registry, engine, applicant, reviewer)
+    returned_at = engine.caseInfo(case_id)[5]
+    with reverts_with("WorkflowEngineCaseNotExpired", case_id, returned_at + RETURN_EXPIRY):
+        engine.expireCase(case_id, {"from": owner})
+    assert record(registry)["status"] == APPLIED
+    chain.sleep(RETURN_EXPIRY + 60)
+    tx = engine.expireCase(case_id, {"from": accounts[9]})  # anyone may close it
+    assert tx.events["CaseExpired"]["closedBy"] == accounts[9]
+    assert fields(tx.events["EnterpriseRejected"]) == {"uscc": USCC, "caseId": case_id, "reasonHash": EXPIRED_REASON}
+    assert record(registry)["status"] == REJECTED and record(registry)["decidedAt"] == tx.timestamp
+    assert engine.caseInfo(case_id)[4] == CASE_EXPIRED
+    apply(registry, owner)
+    assert record(registry)["status"] == APPLIED
+
+
+def test_the_owner_contests_and_the_rejection_reserves_the_code(registry, engine, applicant, owner, reviewer, accounts):
+    case_id = squat(registry, engine, applicant, reviewer)
+    tx = registry.contest(USCC, EVIDENCE, {"from": owner})
+    assert fields(tx.events["EnterpriseContested"]) == {"uscc": USCC, "caseId": case_id, "contestant": owner, "evidenceHash": EVIDENCE}
+    assert record(registry)["contested"] is True and registry.claimant(USCC) == owner
+    # one contest at a time
+    with reverts_with("EnterpriseRegistryContestPending", USCC, case_id, owner):
+        registry.contest(USCC, EVIDENCE, {"from": accounts[18]})
+    # the squatter resubmits; while the contest is pending the application cannot be approved
+    engine.resubmit(case_id, b"\x01" * 32, {"from": applicant})
+    with reverts_with("EnterpriseRegistryContestPending", USCC, case_id, owner):
+        engine.decide(case_id, APPROVE, ZERO32, {"from": reviewer})
+    assert engine.caseInfo(case_id)[4] == IN_REVIEW and record(registry)["status"] == APPLIED
+    # the officer rejects it: the contest is upheld and the code is the owner's to apply for
+    tx = engine.decide(case_id, REJECT, REASON, {"from": reviewer})
+    reserved_until = tx.timestamp + RESERVATION
+    assert fields(tx.events["EnterpriseContestUpheld"]) == {
+        "uscc": USCC, "caseId": case_id, "contestant": owner, "reservedUntil": reserved_until}
+    assert record(registry)["status"] == REJECTED
+    assert (record(registry)["contested"], record(registry)["reservedUntil"]) == (False, reserved_until)
+    with reverts_with("EnterpriseRegistryReserved", USCC, owner, reserved_until):
+        apply(registry, applicant)
+    assert record(registry)["status"] == REJECTED
+    tx = apply(registry, owner)
+    assert record(registry) == {"status": APPLIED, "appliedAt": tx.timestamp, "decidedAt": 0, "caseId": tx.return_value, **FREE}
+    assert registry.claimant(USCC) == brownie.ZERO_ADDRESS
+    engine.decide(tx.return_value, APPROVE, ZERO32, {"from": reviewer})
+    assert registry.statusOf(USCC) == REGISTERED
+
+
+def test_a_reservation_ends(registry, engine, applicant, owner, reviewer):
+    case_id = apply(registry, applicant).return_value
+    registry.contest(USCC, EVIDENCE, {"from": owner})
+    engine.decide(case_id, REJECT, REASON, {"from": reviewer})
+    chain.sleep(RESERVATION + 60)
+    tx = apply(registry, applicant)  # the owner did not use it: the code is free again
+    assert record(registry) == {"status": APPLIED, "appliedAt": tx.timestamp, "decidedAt": 0, "caseId": tx.return_value, **FREE}
+    assert registry.claimant(USCC) == brownie.ZERO_ADDRESS
+
+
+def test_a_reviewing_officer_dismisses_a_contest(registry, engine, admin, applicant, owner, reviewer, regulator):
+    case_id = apply(registry, applicant).return_value
+    registry.contest(USCC, EVIDENCE, {"from": owner})
+    with reverts_with("EnterpriseRegistryMissingHash", USCC):
+        registry.dismissContest(USCC, ZERO32, {"from": reviewer})
+    # only an officer who may decide the case's current step resolves its contest
+    for caller in (regulator, owner, applicant):
+        with reverts_with(*unauthorized(caller, REVIEW)):
+            registry.dismissContest(USCC, REASON, {"from": caller})
+    # ... and not one who is a party to it
+    for party in (owner, applicant):
+        engine.grantRole(REVIEW, party, {"from": admin})
+        with reverts_with("EnterpriseRegistryContestParty", USCC, party):
+            registry.dismissContest(USCC, REASON, {"from": party})
+    assert record(registry)["contested"] is True and registry.claimant(USCC) == owner
+    tx = registry.dismissContest(USCC, REASON, {"from": reviewer})
+    assert fields(tx.events["EnterpriseContestDismissed"]) == {"uscc": USCC, "caseId": case_id, "officer": reviewer, "reasonHash": REASON}
+    assert record(registry)["contested"] is False and registry.claimant(USCC) == brownie.ZERO_ADDRESS
+    with reverts_with("EnterpriseRegistryNoContest", USCC):
+        registry.dismissContest(USCC, REASON, {"from": reviewer})
+    tx = engine.decide(case_id, APPROVE, ZERO32, {"from": reviewer})
+    assert "EnterpriseRegistered" in tx.events
+
+
+def test_contest_refusals(registry, engine, applicant, owner, reviewer, accounts):
+    with reverts_with("EnterpriseRegistryTransitionNotAllowed", USCC, NONE, A_CONTEST):
+        registry.contest(USCC, EVIDENCE, {"from": owner})
+    with reverts_with("EnterpriseRegistryNoContest", USCC):
+        registry.dismissContest(USCC, REASON, {"from": reviewer})
+    case_id = apply(registry, applicant).return_value
+    with reverts_with("EnterpriseRegistryMissingHash", USCC):
+        registry.contest(USCC, ZERO32, {"from": owner})
+    with reverts_with("EnterpriseRegistryContestParty", USCC, applicant):
+        registry.contest(USCC, EVIDENCE, {"from": applicant})
+    for unverified in (accounts[16], accounts[17]):  # level 1; unbound
+        with reverts_with("EnterpriseRegistryContestantNotVerified", unverified, LEVEL):
+            registry.contest(USCC, EVIDENCE, {"from": unverified})
+    assert record(registry)["contested"] is False and registry.claimant(USCC) == brownie.ZERO_ADDRESS
+    engine.decide(case_id, APPROVE, ZERO32, {"from": reviewer})
+    with reverts_with("EnterpriseRegistryTransitionNotAllowed", USCC, REGISTERED, A_CONTEST):
+        registry.contest(USCC, EVIDENCE, {"from": owner})
+
+
+def test_a_contested_application_that_expires_frees_the_code_for_all(registry, engine, applicant, owner, reviewer):
+    case_id = squat(registry, engine, applicant, reviewer)
+    registry.contest(USCC, EVIDENCE, {"from": owner})
+    chain.sleep(RETURN_EXPIRY + 60)
+    tx = engine.expireCase(case_id, {"from": owner})
+    assert fields(tx.events["EnterpriseContestLapsed"]) == {"uscc": USCC, "caseId": case_id, "contestant": owner}
+    assert "EnterpriseContestUpheld" not in tx.events
+    assert record(registry)["status"] == REJECTED and (record(registry)["contested"], record(registry)["reservedUntil"]) == (False, 0)
+    assert registry.claimant(USCC) == brownie.ZERO_ADDRESS
+    apply(registry, owner)
+    assert record(registry)["status"] == APPLIED
 
 
 def test_the_hook_answers_only_the_engine_and_its_own_case(registry, engine, admin, applicant, reviewer, accounts):
@@ -363,6 +516,15 @@ def test_unauthorized_callers_are_rejected(registry, engine, applicant, reviewer
         registry.onCaseClosed(1, uscc_subject(USCC.decode()), False, REASON, {"from": regulator})
     with reverts_with("WorkflowEngineApplicantNotVerified", outsider, LEVEL):
         apply(registry, outsider, code(2))
+    apply(registry, applicant, code(3))
+    with reverts_with("EnterpriseRegistryContestantNotVerified", outsider, LEVEL):
+        registry.contest(code(3), EVIDENCE, {"from": outsider})
+    registry.contest(code(3), EVIDENCE, {"from": accounts[14]})
+    with reverts_with(*unauthorized(outsider, REVIEW)):
+        registry.dismissContest(code(3), REASON, {"from": outsider})
+    assert registry.claimant(code(3)) == accounts[14]
+    with reverts_with(*unauthorized(outsider, registry.DEPARTMENT_REGISTRY_ROLE())):
+        registry.revokeOfficer(regulator, {"from": outsider})
     assert registry.statusOf(USCC) == REGISTERED
     assert registry.getRoleMembers(regulator_role) == [regulator]
 
