@@ -137,14 +137,14 @@ def test_unauthorized_callers_are_rejected(departments, accounts, admin):
         departments.grantRole(ADMIN, outsider, {"from": admin})
 
 
-def test_register_and_deregister_role_contracts(departments, gov, token, timelock, CreditRegistry, admin, accounts):
+def test_register_and_deregister_role_contracts(departments, gov, token, timelock, FiscalToken, admin, accounts):
     tx = gov.call(departments, "registerRoleContract", token)
     assert tx.events["RoleContractRegistered"]["target"] == token
     assert departments.roleContracts() == [token]
     with reverts_with("DepartmentRegistryRoleContractRegistered", str(token)):
         gov.call(departments, "registerRoleContract", token)
     # only an IDepartmentRoles contract that granted this registry its role can be registered
-    ungranted = CreditRegistry.deploy(admin, {"from": admin})
+    ungranted = FiscalToken.deploy(admin, {"from": admin})  # never granted the registry its role
     for target in (accounts[9], timelock, departments, ungranted):
         with reverts_with("DepartmentRegistryNotRoleContract", str(target)):
             gov.call(departments, "registerRoleContract", target)
@@ -190,3 +190,13 @@ def test_role_contract_registration_is_governance_only(departments, token, accou
     with reverts_with(*unauthorized(outsider, ADMIN)):
         departments.deregisterRoleContract(token, {"from": outsider})
     assert departments.roleContracts() == []
+
+
+def test_the_role_list_lives_in_its_erc7201_namespace(token):
+    """DepartmentRoles keeps its list at the ERC-7201 slot of "govchain.storage.DepartmentRoles", so
+    inheriting it moves none of a contract's own slots; the set's first word is its length."""
+    from eth_utils import keccak
+
+    base = int.from_bytes(keccak(text="govchain.storage.DepartmentRoles"), "big") - 1
+    slot = int.from_bytes(keccak(base.to_bytes(32, "big")), "big") & ~0xFF
+    assert int.from_bytes(brownie.web3.eth.get_storage_at(token.address, slot), "big") == len(token.officerRoles()) == 1
