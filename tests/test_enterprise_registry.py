@@ -596,67 +596,187 @@ def test_contract_and_python_agree_on_uscc(registry, uscc):
 
 
 class _Enterprises:
-    """Random applications, decisions and regulator actions on three codes; the chain follows TRANSITIONS."""
+    """Random applications (by a squatter or the real owner), returns, resubmissions, expiries,
+    contests, dismissals, decisions and regulator actions on three codes; the chain follows the
+    model: TRANSITIONS for statuses, and a contested application is never approved, an upheld
+    contest reserves the code for its contestant, an expired one releases it."""
 
     st_code = strategy("uint256", max_value=2)
-    st_approve = strategy("bool")
+    st_bool = strategy("bool")
     st_action = strategy("uint256", min_value=A_CHANGE, max_value=A_DEREGISTER)
+    st_days = strategy("uint256", max_value=3)
 
-    def __init__(self, registry, engine, applicant, reviewer, regulator):
-        self.registry, self.engine = registry, engine
-        self.applicant, self.reviewer, self.regulator = applicant, reviewer, regulator
+    def __init__(self, registry, engine, admin, applicant, owner, reviewer, regulator):
+        self.registry, self.engine, self.admin = registry, engine, admin
+        self.applicant, self.owner, self.reviewer, self.regulator = applicant, owner, reviewer, regulator
         self.codes = [code(100 + n) for n in range(3)]
 
     def setup(self):
-        self.status = {uscc: NONE for uscc in self.codes}
-        self.case = {uscc: 0 for uscc in self.codes}
-        self.rule_apply(0)
+        self.engine.setReturnExpiry(DAY, {"from": self.admin})  # the shortest: returned cases expire often
+        # per code: status, its latest case and that case's state, the contest and the reservation
+        self.m = {u: {"status": NONE, "case": 0, "case_status": NONE, "returned_at": 0, "contested": False,
+                      "claimant": brownie.ZERO_ADDRESS, "reserved_until": 0} for u in self.codes}  # fmt: skip
+        self.rule_apply(0, False)
 
-    def rule_apply(self, st_code):
-        uscc = self.codes[st_code]
-        if self.status[uscc] in TRANSITIONS[A_APPLY]:
-            tx = apply(self.registry, self.applicant, uscc)
-            self.status[uscc], self.case[uscc] = APPLIED, tx.return_value
-            assert "EnterpriseApplied" in tx.events
+    def _past(self, moment):
+        """Whether the next block is after `moment` (a block is mined first, so that time slept is
+        on chain, and kept clear of the boundary second)."""
+        chain.mine()
+        if abs(brownie.web3.eth.get_block("latest")["timestamp"] - moment) < 60:
+            chain.sleep(120)
+            chain.mine()
+        return brownie.web3.eth.get_block("latest")["timestamp"] > moment
+
+    def _closed_case(self, m, final):
+        m["case_status"] = final
+        if m["contested"]:
+            m["contested"] = False
+            if final == CASE_EXPIRED:
+                m["claimant"] = brownie.ZERO_ADDRESS
+
+    def rule_apply(self, st_code, st_bool):
+        uscc, who = self.codes[st_code], self.owner if st_bool else self.applicant
+        m = self.m[uscc]
+        if m["status"] not in TRANSITIONS[A_APPLY]:
+            with reverts_with("EnterpriseRegistryTransitionNotAllowed", uscc, m["status"], A_APPLY):
+                apply(self.registry, who, uscc)
+        elif m["reserved_until"] and who != m["claimant"] and not self._past(m["reserved_until"]):
+            with reverts_with("EnterpriseRegistryReserved", uscc, m["claimant"], m["reserved_until"]):
+                apply(self.registry, who, uscc)
         else:
-            with reverts_with("EnterpriseRegistryTransitionNotAllowed", uscc, self.status[uscc], A_APPLY):
-                apply(self.registry, self.applicant, uscc)
+            tx = apply(self.registry, who, uscc)
+            m.update(status=APPLIED, case=tx.return_value, case_status=IN_REVIEW, reserved_until=0,
+                     claimant=brownie.ZERO_ADDRESS)  # fmt: skip
 
-    def rule_decide(self, st_code, st_approve):
+    def rule_decide(self, st_code, st_bool):
         uscc = self.codes[st_code]
-        case_id = self.case[uscc]
-        if case_id == 0:
+        m = self.m[uscc]
+        if m["case"] == 0:
             return
-        decision = APPROVE if st_approve else REJECT
-        if self.status[uscc] == APPLIED:
-            tx = self.engine.decide(case_id, decision, REASON, {"from": self.reviewer})
-            self.status[uscc] = TRANSITIONS[A_APPROVE if st_approve else A_REJECT][APPLIED]
-            assert ("EnterpriseRegistered" if st_approve else "EnterpriseRejected") in tx.events
-        else:  # the registration case is closed: nothing can decide it again
-            with reverts_with("WorkflowEngineCaseNotInReview", case_id, 3 if self.status[uscc] != REJECTED else 4):
-                self.engine.decide(case_id, decision, REASON, {"from": self.reviewer})
+        decision = APPROVE if st_bool else REJECT
+        call = lambda: self.engine.decide(m["case"], decision, REASON, {"from": self.reviewer})  # noqa: E731
+        if m["case_status"] != IN_REVIEW and not (m["case_status"] == RETURNED and decision == REJECT):
+            with reverts_with("WorkflowEngineCaseNotInReview", m["case"], m["case_status"]):
+                call()
+        elif decision == APPROVE and m["contested"]:
+            with reverts_with("EnterpriseRegistryContestPending", uscc, m["case"], m["claimant"]):
+                call()
+        else:
+            tx = call()
+            m["status"] = TRANSITIONS[A_APPROVE if st_bool else A_REJECT][APPLIED]
+            if m["contested"]:
+                m["reserved_until"] = tx.timestamp + RESERVATION
+                assert tx.events["EnterpriseContestUpheld"]["reservedUntil"] == m["reserved_until"]
+            self._closed_case(m, 3 if st_bool else CASE_REJECTED)
+
+    def rule_return(self, st_code):
+        m = self.m[self.codes[st_code]]
+        if m["case"] == 0:
+            return
+        call = lambda: self.engine.decide(m["case"], RETURN, REASON, {"from": self.reviewer})  # noqa: E731
+        if m["case_status"] != IN_REVIEW:
+            with reverts_with("WorkflowEngineCaseNotInReview", m["case"], m["case_status"]):
+                call()
+        else:
+            m["case_status"], m["returned_at"] = RETURNED, call().timestamp
+
+    def rule_resubmit(self, st_code):
+        m = self.m[self.codes[st_code]]
+        if m["case_status"] != RETURNED:
+            return
+        applicant = self.engine.caseInfo(m["case"])[0]
+        call = lambda: self.engine.resubmit(m["case"], REASON, {"from": applicant})  # noqa: E731
+        if self._past(m["returned_at"] + DAY):
+            with reverts_with("WorkflowEngineCaseExpired", m["case"], m["returned_at"] + DAY):
+                call()
+        else:
+            call()
+            m["case_status"] = IN_REVIEW
+
+    def rule_expire(self, st_code):
+        uscc = self.codes[st_code]
+        m = self.m[uscc]
+        if m["case"] == 0:
+            return
+        call = lambda: self.engine.expireCase(m["case"], {"from": self.regulator})  # noqa: E731
+        if m["case_status"] != RETURNED:
+            with reverts_with("WorkflowEngineCaseNotReturned", m["case"], m["case_status"]):
+                call()
+        elif not self._past(m["returned_at"] + DAY):
+            with reverts_with("WorkflowEngineCaseNotExpired", m["case"], m["returned_at"] + DAY):
+                call()
+        else:
+            tx = call()
+            assert bytes(tx.events["EnterpriseRejected"]["reasonHash"]) == EXPIRED_REASON
+            m["status"] = REJECTED
+            self._closed_case(m, CASE_EXPIRED)
+
+    def rule_contest(self, st_code):
+        uscc = self.codes[st_code]
+        m = self.m[uscc]
+        call = lambda: self.registry.contest(uscc, EVIDENCE, {"from": self.owner})  # noqa: E731
+        if m["status"] != APPLIED:
+            with reverts_with("EnterpriseRegistryTransitionNotAllowed", uscc, m["status"], A_CONTEST):
+                call()
+        elif m["contested"]:
+            with reverts_with("EnterpriseRegistryContestPending", uscc, m["case"], self.owner):
+                call()
+        elif self.engine.caseInfo(m["case"])[0] == self.owner:
+            with reverts_with("EnterpriseRegistryContestParty", uscc, self.owner):
+                call()
+        else:
+            call()
+            m["contested"], m["claimant"] = True, self.owner
+
+    def rule_dismiss(self, st_code):
+        uscc = self.codes[st_code]
+        m = self.m[uscc]
+        call = lambda: self.registry.dismissContest(uscc, REASON, {"from": self.reviewer})  # noqa: E731
+        if not m["contested"]:
+            with reverts_with("EnterpriseRegistryNoContest", uscc):
+                call()
+        else:
+            call()
+            m["contested"], m["claimant"] = False, brownie.ZERO_ADDRESS
 
     def rule_regulate(self, st_code, st_action):
         uscc = self.codes[st_code]
+        m = self.m[uscc]
         fn = {A_CHANGE: "recordChange", A_SUSPEND: "suspend", A_REINSTATE: "reinstate", A_DEREGISTER: "deregister"}
         args = (uscc, NAME_CHANGE, REASON) if st_action == A_CHANGE else (uscc, REASON)
         call = lambda: getattr(self.registry, fn[st_action])(*args, {"from": self.regulator})  # noqa: E731
-        if self.status[uscc] in TRANSITIONS[st_action]:
+        if m["status"] in TRANSITIONS[st_action]:
             call()
-            self.status[uscc] = TRANSITIONS[st_action][self.status[uscc]]
+            m["status"] = TRANSITIONS[st_action][m["status"]]
         else:
-            with reverts_with("EnterpriseRegistryTransitionNotAllowed", uscc, self.status[uscc], st_action):
+            with reverts_with("EnterpriseRegistryTransitionNotAllowed", uscc, m["status"], st_action):
                 call()
 
-    def invariant_statuses_match_the_model(self):
+    def rule_wait(self, st_days):
+        chain.sleep(st_days * DAY)
+
+    def rule_wait_a_month(self):
+        """Long enough for a reservation to end."""
+        chain.sleep(RESERVATION)
+
+    def invariant_records_match_the_model(self):
         for uscc in self.codes:
-            now = record(self.registry, uscc)
-            assert now["status"] == self.status[uscc] and now["caseId"] == self.case[uscc]
+            m, now = self.m[uscc], record(self.registry, uscc)
+            assert (now["status"], now["caseId"], now["contested"], now["reservedUntil"]) == (
+                m["status"], m["case"], m["contested"], m["reserved_until"])
+            assert self.registry.claimant(uscc) == m["claimant"]
             # decided exactly when the latest application is no longer pending
             assert (now["decidedAt"] == 0) == (now["status"] in (NONE, APPLIED))
             assert now["decidedAt"] == 0 or now["decidedAt"] >= now["appliedAt"]
+            if m["case"]:
+                assert self.engine.caseInfo(m["case"])[4] == m["case_status"]
+
+    def invariant_a_contested_code_is_never_registered_by_its_contested_case(self):
+        for uscc in self.codes:
+            m = self.m[uscc]
+            assert not (m["contested"] and m["status"] != APPLIED)
 
 
-def test_statuses_follow_the_allowed_transitions(state_machine, registry, engine, applicant, reviewer, regulator):
-    state_machine(_Enterprises, registry, engine, applicant, reviewer, regulator,
-                  settings={"max_examples": 20, "stateful_step_count": 25})
+def test_statuses_follow_the_allowed_transitions(state_machine, registry, engine, admin, applicant, owner, reviewer, regulator):
+    state_machine(_Enterprises, registry, engine, admin, applicant, owner, reviewer, regulator,
+                  settings={"max_examples": 40, "stateful_step_count": 30})

@@ -542,8 +542,10 @@ class _Cases:
             case["status"] = EXPIRED
 
     def _expired(self, case):
-        """Whether the next block is past the case's expiry (kept clear of the boundary second)."""
+        """Whether the next block is past the case's expiry (a block is mined first, so that time
+        slept is on chain, and kept clear of the boundary second)."""
         expires_at = case["returned_at"] + DAY
+        chain.mine()
         if abs(brownie.web3.eth.get_block("latest")["timestamp"] - expires_at) < 60:
             chain.sleep(120)
             chain.mine()
