@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
+import {DepartmentRoles} from "./access/DepartmentRoles.sol";
 import {IBudgetRegistry} from "@govchain/interfaces/IBudgetRegistry.sol";
 import {IDepartmentRegistry} from "@govchain/interfaces/IDepartmentRegistry.sol";
 
@@ -9,7 +9,7 @@ import {IDepartmentRegistry} from "@govchain/interfaces/IDepartmentRegistry.sol"
 /// @notice Fiscal-year budgets, their lines and their multi-party approval (see IBudgetRegistry).
 /// @dev DEFAULT_ADMIN_ROLE is governance (the timelock after bootstrap). The approval policy is fixed
 /// at deployment; changing it means deploying a new registry through governance.
-contract BudgetRegistry is AccessControlEnumerable, IBudgetRegistry {
+contract BudgetRegistry is DepartmentRoles, IBudgetRegistry {
     /// @notice Finance bureau officers who draft budgets.
     bytes32 public constant BUDGET_PROPOSER_ROLE = keccak256("BUDGET_PROPOSER_ROLE");
     /// @notice Officers who may approve budgets (finance officers and officers of the co-approving departments).

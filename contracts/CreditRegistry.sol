@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
+import {DepartmentRoles} from "./access/DepartmentRoles.sol";
 import {ICreditRegistry} from "@govchain/interfaces/ICreditRegistry.sol";
 import {IDepartmentRegistry} from "@govchain/interfaces/IDepartmentRegistry.sol";
 
@@ -39,7 +39,7 @@ import {IDepartmentRegistry} from "@govchain/interfaces/IDepartmentRegistry.sol"
 /// and a revoked flag; everything else is in their events. DEFAULT_ADMIN_ROLE is governance (the
 /// timelock after bootstrap): it configures categories, their owners and readers, the readers' keys,
 /// and grants CREDIT_WRITER_ROLE.
-contract CreditRegistry is AccessControlEnumerable, ICreditRegistry {
+contract CreditRegistry is DepartmentRoles, ICreditRegistry {
     /// @notice Department accounts that write credit records (appends, corrections, revocations).
     bytes32 public constant CREDIT_WRITER_ROLE = keccak256("CREDIT_WRITER_ROLE");
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
+import {DepartmentRoles} from "./access/DepartmentRoles.sol";
 import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
@@ -25,7 +25,7 @@ import {PayoutWord} from "./libraries/PayoutWord.sol";
 /// current account in one call to the e-ID registry (one storage read per recipient) and hands the
 /// paid entries to FiscalToken.payBatch: per recipient that is one balance update and one Transfer
 /// event, the closed loop being enforced on what holders do later, not on the payout.
-contract Disbursements is AccessControlEnumerable, ReentrancyGuardTransient, IDisbursements {
+contract Disbursements is DepartmentRoles, ReentrancyGuardTransient, IDisbursements {
     using BitMaps for BitMaps.BitMap;
     using SlotDerivation for bytes32;
     using TransientSlot for bytes32;

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
+import {DepartmentRoles} from "./access/DepartmentRoles.sol";
 import {IEligibilityRegistry} from "@govchain/interfaces/IEligibilityRegistry.sol";
 import {IIdentityRegistry} from "@govchain/interfaces/IIdentityRegistry.sol";
 
 /// @title EligibilityRegistry
 /// @notice Proof-of-life attestations by the social-security bureau (see IEligibilityRegistry).
 /// @dev One slot per person (the latest attestation time); evidence and history are in events.
-contract EligibilityRegistry is AccessControlEnumerable, IEligibilityRegistry {
+contract EligibilityRegistry is DepartmentRoles, IEligibilityRegistry {
     /// @notice Social-security officers (人社局) who record attestations.
     bytes32 public constant ATTESTER_ROLE = keccak256("ATTESTER_ROLE");
 

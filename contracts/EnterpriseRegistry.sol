@@ -3,10 +3,12 @@ pragma solidity 0.8.28;
 
 import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
 import {Context} from "@openzeppelin/contracts/utils/Context.sol";
-import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
+import {DepartmentRoles} from "./access/DepartmentRoles.sol";
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IEnterpriseRegistry} from "@govchain/interfaces/IEnterpriseRegistry.sol";
-import {ICaseHook} from "@govchain/interfaces/ICaseHook.sol";
+import {ICaseHook, CASE_EXPIRED_REASON} from "@govchain/interfaces/ICaseHook.sol";
+import {IIdentityRegistry} from "@govchain/interfaces/IIdentityRegistry.sol";
 import {IWorkflowEngine} from "@govchain/interfaces/IWorkflowEngine.sol";
 import {USCC} from "./libraries/USCC.sol";
 
@@ -16,17 +18,23 @@ import {USCC} from "./libraries/USCC.sol";
 /// registration template names this registry as its hook. DEFAULT_ADMIN_ROLE is governance
 /// (handed to the timelock after bootstrap); MARKET_REGULATOR_ROLE is held by the market
 /// regulation department's officers (市场监督管理局). Applicants are verified by the engine
-/// (the template's minimum identity level), so the registry makes no identity call of its own.
+/// (the template's minimum identity level), so the registry makes no identity call of its own on
+/// that path; a contestant is checked here, against the same registry and level.
 /// Personal data never reaches the chain: the legal representative is an identity commitment and
 /// the name and business scope are document hashes, all carried by events only.
-contract EnterpriseRegistry is AccessControlEnumerable, ERC2771Context, IEnterpriseRegistry {
+contract EnterpriseRegistry is DepartmentRoles, ERC2771Context, IEnterpriseRegistry {
     /// @notice Market regulation officers: record changes, suspend, reinstate, deregister.
     bytes32 public constant MARKET_REGULATOR_ROLE = keccak256("MARKET_REGULATOR_ROLE");
+
+    /// @notice Seconds an upheld contest reserves the code for its claimant (30 days).
+    uint40 public constant RESERVATION_PERIOD = 30 days;
 
     IWorkflowEngine private immutable _engine;
 
     uint32 private _registrationTemplate;
     mapping(bytes18 uscc => Enterprise) private _enterprises;
+    /// @dev The pending contest's contestant, or the claimant of a reservation (Enterprise.reservedUntil).
+    mapping(bytes18 uscc => address claimant) private _claimants;
 
     /// @param admin the bootstrap governance account (the deployer, who later hands over to the timelock)
     /// @param engine_ the WorkflowEngine that reviews applications
@@ -61,6 +69,8 @@ contract EnterpriseRegistry is AccessControlEnumerable, ERC2771Context, IEnterpr
         if (templateId == 0) revert EnterpriseRegistryNoTemplate();
         Enterprise storage record = _enterprises[uscc];
         record.status = _transition(uscc, record.status, Action.Apply);
+        uint40 reservedUntil = record.reservedUntil;
+        if (reservedUntil != 0) _takeReservation(uscc, record, reservedUntil);
         record.appliedAt = uint40(block.timestamp); // fits until the year 36812
         record.decidedAt = 0;
         // The case id is only known from the call, so it is written (and announced) after it. Safe:
@@ -87,8 +97,66 @@ contract EnterpriseRegistry is AccessControlEnumerable, ERC2771Context, IEnterpr
         }
         record.status = _transition(uscc, record.status, approved ? Action.Approve : Action.Reject);
         record.decidedAt = uint40(block.timestamp);
+        if (record.contested) {
+            address contestant = _claimants[uscc];
+            // a contested application is approved only after an officer dismissed the contest
+            if (approved) revert EnterpriseRegistryContestPending(uscc, caseId, contestant);
+            record.contested = false;
+            emit EnterpriseRejected(uscc, caseId, reasonHash);
+            if (reasonHash == CASE_EXPIRED_REASON) {
+                delete _claimants[uscc]; // nobody ruled: the code is free to all
+                emit EnterpriseContestLapsed(uscc, caseId, contestant);
+            } else {
+                uint40 reservedUntil = uint40(block.timestamp) + RESERVATION_PERIOD;
+                record.reservedUntil = reservedUntil;
+                emit EnterpriseContestUpheld(uscc, caseId, contestant, reservedUntil);
+            }
+            return;
+        }
         if (approved) emit EnterpriseRegistered(uscc, caseId);
         else emit EnterpriseRejected(uscc, caseId, reasonHash);
+    }
+
+    /// @inheritdoc IEnterpriseRegistry
+    function contest(bytes18 uscc, bytes32 evidenceHash) external {
+        if (evidenceHash == bytes32(0)) revert EnterpriseRegistryMissingHash(uscc);
+        Enterprise storage record = _enterprises[uscc];
+        _transition(uscc, record.status, Action.Contest); // status stays Applied
+        uint256 caseId = record.caseId;
+        if (record.contested) revert EnterpriseRegistryContestPending(uscc, caseId, _claimants[uscc]);
+        address contestant = _msgSender();
+        IWorkflowEngine.CaseInfo memory info = _engine.caseInfo(caseId);
+        if (contestant == info.applicant) revert EnterpriseRegistryContestParty(uscc, contestant);
+        uint8 minLevel = _engine.templateInfo(info.templateId).minLevel;
+        if (!IIdentityRegistry(_engine.identityRegistry()).isVerified(contestant, minLevel)) {
+            revert EnterpriseRegistryContestantNotVerified(contestant, minLevel);
+        }
+        record.contested = true;
+        _claimants[uscc] = contestant;
+        emit EnterpriseContested(uscc, caseId, contestant, evidenceHash);
+    }
+
+    /// @inheritdoc IEnterpriseRegistry
+    function dismissContest(bytes18 uscc, bytes32 reasonHash) external {
+        if (reasonHash == bytes32(0)) revert EnterpriseRegistryMissingHash(uscc);
+        Enterprise storage record = _enterprises[uscc];
+        if (!record.contested) revert EnterpriseRegistryNoContest(uscc);
+        uint256 caseId = record.caseId;
+        IWorkflowEngine.CaseInfo memory info = _engine.caseInfo(caseId);
+        address officer = _msgSender();
+        // the officers who may decide the case's current step resolve its contest
+        if (!IAccessControl(address(_engine)).hasRole(info.role, officer)) {
+            revert AccessControlUnauthorizedAccount(officer, info.role);
+        }
+        if (officer == info.applicant || officer == _claimants[uscc]) revert EnterpriseRegistryContestParty(uscc, officer);
+        record.contested = false;
+        delete _claimants[uscc];
+        emit EnterpriseContestDismissed(uscc, caseId, officer, reasonHash);
+    }
+
+    /// @inheritdoc IEnterpriseRegistry
+    function claimant(bytes18 uscc) external view returns (address) {
+        return _claimants[uscc];
     }
 
     /// @inheritdoc IEnterpriseRegistry
@@ -149,6 +217,17 @@ contract EnterpriseRegistry is AccessControlEnumerable, ERC2771Context, IEnterpr
         return _registrationTemplate;
     }
 
+    /// @dev An application for a code reserved until `reservedUntil`: only its claimant may make it
+    /// before then; the reservation ends with the application (or found over).
+    function _takeReservation(bytes18 uscc, Enterprise storage record, uint40 reservedUntil) private {
+        address holder = _claimants[uscc];
+        if (block.timestamp <= reservedUntil && _msgSender() != holder) {
+            revert EnterpriseRegistryReserved(uscc, holder, reservedUntil);
+        }
+        record.reservedUntil = 0;
+        delete _claimants[uscc];
+    }
+
     /// @dev A regulator's status change with a required reason: checks the transition, writes the status.
     function _apply(bytes18 uscc, bytes32 reasonHash, Action action) private {
         if (reasonHash == bytes32(0)) revert EnterpriseRegistryMissingHash(uscc);
@@ -173,6 +252,8 @@ contract EnterpriseRegistry is AccessControlEnumerable, ERC2771Context, IEnterpr
             if (current == Status.Suspended) return Status.Registered;
         } else if (action == Action.Deregister) {
             if (current == Status.Registered || current == Status.Suspended) return Status.Deregistered;
+        } else if (action == Action.Contest) {
+            if (current == Status.Applied) return Status.Applied;
         }
         revert EnterpriseRegistryTransitionNotAllowed(uscc, current, action);
     }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
+import {DepartmentRoles} from "./access/DepartmentRoles.sol";
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {IFiscalToken} from "@govchain/interfaces/IFiscalToken.sol";
@@ -12,7 +12,7 @@ import {PayoutWord} from "./libraries/PayoutWord.sol";
 /// @dev OpenZeppelin ERC20 unchanged except `_update`, which refuses transfers and mints to
 /// unregistered accounts. `payBatch` calls ERC20's own `_update` directly: its recipients were
 /// vetted by the ledger at proposal, so a payout costs no registry read per recipient.
-contract FiscalToken is ERC20, AccessControlEnumerable, IFiscalToken {
+contract FiscalToken is ERC20, DepartmentRoles, IFiscalToken {
     /// @notice The disbursement ledger: mints against approved budget lines.
     bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
     /// @notice The disbursement ledger: pays approved batches to beneficiaries' wallets.

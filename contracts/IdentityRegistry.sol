@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
+import {DepartmentRoles} from "./access/DepartmentRoles.sol";
 import {IIdentityRegistry} from "@govchain/interfaces/IIdentityRegistry.sol";
 import {USCC} from "./libraries/USCC.sol";
 
@@ -11,7 +11,7 @@ import {USCC} from "./libraries/USCC.sol";
 /// identity -> packed Binding, uniqueness tag -> identity); an enterprise needs no tag slot, its
 /// code is its identity key. Everything else is in events. DEFAULT_ADMIN_ROLE is governance (the
 /// timelock after bootstrap).
-contract IdentityRegistry is AccessControlEnumerable, IIdentityRegistry {
+contract IdentityRegistry is DepartmentRoles, IIdentityRegistry {
     /// @notice Public security officers (公安局): bind, re-level, revoke and recover persons.
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
     /// @notice Market regulation officers (市场监督管理局): the same for enterprises.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
+import {DepartmentRoles} from "./access/DepartmentRoles.sol";
 import {IBudgetRegistry} from "@govchain/interfaces/IBudgetRegistry.sol";
 import {IDepartmentRegistry} from "@govchain/interfaces/IDepartmentRegistry.sol";
 import {IEligibilityRegistry} from "@govchain/interfaces/IEligibilityRegistry.sol";
@@ -12,7 +12,7 @@ import {IProgramRegistry} from "@govchain/interfaces/IProgramRegistry.sol";
 /// @notice Programs' terms and beneficiary lists (see IProgramRegistry). Holds no money: the
 /// disbursement ledger funds programs and pays their beneficiaries.
 /// @dev Two slots per enrollment (beneficiary -> index, index -> beneficiary).
-contract ProgramRegistry is AccessControlEnumerable, IProgramRegistry {
+contract ProgramRegistry is DepartmentRoles, IProgramRegistry {
     /// @notice Finance bureau officers who create programs on approved budget lines.
     bytes32 public constant PROGRAM_ADMIN_ROLE = keccak256("PROGRAM_ADMIN_ROLE");
     /// @notice Officers of running departments who keep beneficiary lists (checked against the program's department).

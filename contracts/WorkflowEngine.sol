@@ -3,9 +3,9 @@ pragma solidity 0.8.28;
 
 import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
 import {Context} from "@openzeppelin/contracts/utils/Context.sol";
-import {AccessControlEnumerable} from "@openzeppelin/contracts/access/extensions/AccessControlEnumerable.sol";
+import {DepartmentRoles} from "./access/DepartmentRoles.sol";
 import {IWorkflowEngine} from "@govchain/interfaces/IWorkflowEngine.sol";
-import {ICaseHook} from "@govchain/interfaces/ICaseHook.sol";
+import {ICaseHook, CASE_EXPIRED_REASON} from "@govchain/interfaces/ICaseHook.sol";
 import {IIdentityRegistry} from "@govchain/interfaces/IIdentityRegistry.sol";
 
 /// @title WorkflowEngine
@@ -13,7 +13,9 @@ import {IIdentityRegistry} from "@govchain/interfaces/IIdentityRegistry.sol";
 /// cases that walk through them, one step at a time.
 /// @dev DEFAULT_ADMIN_ROLE is governance (handed to the timelock after bootstrap): it creates and
 /// deactivates templates and grants the step roles to department officers and CASE_OPENER_ROLE to
-/// contracts that open cases for applicants (EnterpriseRegistry).
+/// contracts that open cases for applicants (EnterpriseRegistry), and sets how long a returned case
+/// waits for its applicant before anyone may close it as Expired (`setReturnExpiry`, 30 days at first).
+/// An officer never decides a case they applied for (WorkflowEngineSelfDecision).
 ///
 /// Gas: a case is one storage slot. A step decision reads that slot, the step's role (one slot),
 /// the officer's role membership (one slot, local: no call to another contract) and, when the
@@ -25,12 +27,19 @@ import {IIdentityRegistry} from "@govchain/interfaces/IIdentityRegistry.sol";
 /// behind the same role checks as any caller, so no invariant is in flux during the call; a guard
 /// would only forbid legitimate chaining (a hook opening a follow-up case) and cost gas on every
 /// decision.
-contract WorkflowEngine is AccessControlEnumerable, ERC2771Context, IWorkflowEngine {
+contract WorkflowEngine is DepartmentRoles, ERC2771Context, IWorkflowEngine {
     /// @notice Contracts that open cases on behalf of applicants (e.g. EnterpriseRegistry).
     bytes32 public constant CASE_OPENER_ROLE = keccak256("CASE_OPENER_ROLE");
 
     /// @notice Most steps a template may have.
     uint256 public constant MAX_STEPS = 16;
+
+    /// @notice Seconds a returned case waits for its applicant until governance sets another period (30 days).
+    uint32 public constant DEFAULT_RETURN_EXPIRY = 30 days;
+    /// @notice Shortest return expiry governance may set, in seconds (1 day).
+    uint32 public constant MIN_RETURN_EXPIRY = 1 days;
+    /// @notice Longest return expiry governance may set, in seconds (365 days).
+    uint32 public constant MAX_RETURN_EXPIRY = 365 days;
 
     /// @dev A template. Slot 0 is all a case opening or closing reads; a decision reads one role
     /// and one time-limit slot. Templates never change after creation except `active`.
@@ -50,13 +59,14 @@ contract WorkflowEngine is AccessControlEnumerable, ERC2771Context, IWorkflowEng
         uint32 templateId; // the template it follows
         uint8 step; // index of the current step (of the last one decided, once closed)
         uint8 stepCount; // its template's step count, copied at opening: a decision knows if it is final
-        CaseStatus status; // None / InReview / Returned / Approved / Rejected
-        uint40 stepStartedAt; // block timestamp at which the current step started or last restarted
+        CaseStatus status; // None / InReview / Returned / Approved / Rejected / Expired
+        uint40 stepStartedAt; // block timestamp at which the current step started or last restarted (returned, while Returned)
     }
 
     IIdentityRegistry private immutable _identities;
 
     uint32 private _templateCount;
+    uint32 private _returnExpiry; // seconds a returned case waits for its applicant
     uint256 private _caseCount;
     mapping(uint32 templateId => TemplateRecord) private _templates;
     mapping(uint256 caseId => CaseRecord) private _cases;
@@ -70,6 +80,16 @@ contract WorkflowEngine is AccessControlEnumerable, ERC2771Context, IWorkflowEng
         if (admin == address(0) || identities == address(0)) revert WorkflowEngineZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _identities = IIdentityRegistry(identities);
+        _returnExpiry = DEFAULT_RETURN_EXPIRY;
+    }
+
+    /// @inheritdoc IWorkflowEngine
+    function setReturnExpiry(uint32 period) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (period < MIN_RETURN_EXPIRY || period > MAX_RETURN_EXPIRY) {
+            revert WorkflowEngineInvalidReturnExpiry(period, MIN_RETURN_EXPIRY, MAX_RETURN_EXPIRY);
+        }
+        _returnExpiry = period;
+        emit ReturnExpirySet(period);
     }
 
     /// @inheritdoc IWorkflowEngine
@@ -85,7 +105,10 @@ contract WorkflowEngine is AccessControlEnumerable, ERC2771Context, IWorkflowEng
         TemplateRecord storage template = _templates[templateId];
         for (uint256 i; i < count; ++i) {
             Step calldata step = steps[i];
-            if (step.timeLimit == 0 || step.role == DEFAULT_ADMIN_ROLE || step.role == CASE_OPENER_ROLE) {
+            if (
+                step.timeLimit == 0 || step.role == DEFAULT_ADMIN_ROLE || step.role == CASE_OPENER_ROLE
+                    || step.role == DEPARTMENT_REGISTRY_ROLE
+            ) {
                 revert WorkflowEngineInvalidStep(i);
             }
             template.roles[i] = step.role;
@@ -125,11 +148,17 @@ contract WorkflowEngine is AccessControlEnumerable, ERC2771Context, IWorkflowEng
     function decide(uint256 caseId, Decision decision, bytes32 reasonHash) external {
         CaseRecord storage record = _cases[caseId];
         CaseRecord memory current = record;
-        if (current.status != CaseStatus.InReview) _revertNotInReview(caseId, current.status);
+        if (current.status != CaseStatus.InReview) {
+            // a returned case may still be rejected (it then holds its subject no longer)
+            if (current.status != CaseStatus.Returned || decision != Decision.Reject) {
+                _revertNotInReview(caseId, current.status);
+            }
+        }
         TemplateRecord storage template = _templates[current.templateId];
         address officer = _msgSender();
         _checkRole(template.roles[current.step], officer);
-        if (decision != Decision.Approve && reasonHash == bytes32(0)) {
+        if (officer == current.applicant) revert WorkflowEngineSelfDecision(caseId, officer);
+        if (decision != Decision.Approve && (reasonHash == bytes32(0) || reasonHash == CASE_EXPIRED_REASON)) {
             revert WorkflowEngineReasonRequired(caseId, decision);
         }
 
@@ -142,6 +171,7 @@ contract WorkflowEngine is AccessControlEnumerable, ERC2771Context, IWorkflowEng
             emit StepStarted(caseId, next, startedAt + template.timeLimits[next]);
         } else if (decision == Decision.Return) {
             record.status = CaseStatus.Returned;
+            record.stepStartedAt = uint40(block.timestamp); // the return expiry runs from now
             emit StepDecided(caseId, current.step, decision, officer, reasonHash);
             emit CaseReturned(caseId, current.applicant, current.step, reasonHash);
         } else {
@@ -165,12 +195,35 @@ contract WorkflowEngine is AccessControlEnumerable, ERC2771Context, IWorkflowEng
         if (current.status == CaseStatus.None) revert WorkflowEngineUnknownCase(caseId);
         if (_msgSender() != current.applicant) revert WorkflowEngineNotApplicant(caseId, _msgSender());
         if (current.status != CaseStatus.Returned) revert WorkflowEngineCaseNotReturned(caseId, current.status);
+        uint40 expiresAt = _expiresAt(current);
+        if (block.timestamp > expiresAt) revert WorkflowEngineCaseExpired(caseId, expiresAt);
         if (materialHash == bytes32(0)) revert WorkflowEngineMaterialRequired(caseId);
         uint40 startedAt = uint40(block.timestamp);
         record.status = CaseStatus.InReview;
         record.stepStartedAt = startedAt;
         emit CaseResubmitted(caseId, current.step, materialHash);
         emit StepStarted(caseId, current.step, startedAt + _templates[current.templateId].timeLimits[current.step]);
+    }
+
+    /// @inheritdoc IWorkflowEngine
+    function expireCase(uint256 caseId) external {
+        CaseRecord storage record = _cases[caseId];
+        CaseRecord memory current = _requireCase(caseId);
+        if (current.status != CaseStatus.Returned) revert WorkflowEngineCaseNotReturned(caseId, current.status);
+        uint40 expiresAt = _expiresAt(current);
+        if (block.timestamp <= expiresAt) revert WorkflowEngineCaseNotExpired(caseId, expiresAt);
+        record.status = CaseStatus.Expired;
+        emit CaseExpired(caseId, current.applicant, current.step, _msgSender());
+        address hook = _templates[current.templateId].hook;
+        if (hook != address(0)) {
+            // Interaction last, as in `decide`: the case is closed and its event is out.
+            ICaseHook(hook).onCaseClosed(caseId, _subjects[caseId], false, CASE_EXPIRED_REASON);
+        }
+    }
+
+    /// @inheritdoc IWorkflowEngine
+    function returnExpiry() external view returns (uint32) {
+        return _returnExpiry;
     }
 
     /// @inheritdoc IWorkflowEngine
@@ -188,7 +241,8 @@ contract WorkflowEngine is AccessControlEnumerable, ERC2771Context, IWorkflowEng
                 ? 0
                 : current.stepStartedAt + template.timeLimits[current.step],
             role: template.roles[current.step],
-            subject: _subjects[caseId]
+            subject: _subjects[caseId],
+            expiresAt: current.status != CaseStatus.Returned ? 0 : _expiresAt(current)
         });
     }
 
@@ -266,6 +320,11 @@ contract WorkflowEngine is AccessControlEnumerable, ERC2771Context, IWorkflowEng
         current = _cases[caseId];
         if (current.status != CaseStatus.None) return current;
         revert WorkflowEngineUnknownCase(caseId);
+    }
+
+    /// @dev The last moment returned case `current` may be resubmitted (the expiry runs from its return).
+    function _expiresAt(CaseRecord memory current) private view returns (uint40) {
+        return current.stepStartedAt + _returnExpiry;
     }
 
     function _revertNotInReview(uint256 caseId, CaseStatus status) private pure {

@@ -350,6 +350,25 @@ class Deployer:
         self._send([Call.of(fn.registerAccount(a, code32(label[:32])), label=f"registerAccount({label})") for a, label in missing])
         self._send([Call.of(fn.renounceRole(registrar, me), label="renounce ACCOUNT_REGISTRAR_ROLE")])
 
+    def setup_officer_revocation(self) -> None:
+        """Every contract with department roles (IDepartmentRoles: it has `revokeOfficer`) grants the
+        DepartmentRegistry its DEPARTMENT_REGISTRY_ROLE and is registered with it, so an officer who
+        leaves a department loses its roles in the same governance action."""
+        departments = self.contract("DepartmentRegistry")
+        names = [c.name for c in SUITE if any(i.get("name") == "revokeOfficer" for i in self.artifacts.abi(c.name))]
+        grants: list[Call] = []
+        for name in names:
+            self._grant_roles(name, ["DEPARTMENT_REGISTRY_ROLE"], [departments.address], grants)
+        self._send(grants)
+        registered = {Web3.to_checksum_address(a) for a in departments.functions.roleContracts().call()}
+        calls: list[Call] = []
+        for name in names:
+            address = Web3.to_checksum_address(self.data["contracts"][name]["address"])
+            if address not in registered:
+                call = Call.of(departments.functions.registerRoleContract(address), label=f"registerRoleContract({name})")
+                self._or_governance("DepartmentRegistry", call, calls)
+        self._send(calls)
+
     def hand_over(self) -> None:
         """Give every governed contract's DEFAULT_ADMIN_ROLE to the timelock, then renounce it."""
         timelock = self.data["contracts"]["GovTimelock"]["address"]
@@ -381,6 +400,7 @@ def deploy_suite(
     deployer.setup_workflows()
     deployer.setup_credit()
     deployer.setup_funds()
+    deployer.setup_officer_revocation()
     if extra_setup:
         extra_setup(deployer)
     deployer.hand_over()

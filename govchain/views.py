@@ -58,7 +58,8 @@ def _hex(value: bytes) -> str:
 
 ENTERPRISE_EVENTS = [
     "EnterpriseApplied", "EnterpriseRegistered", "EnterpriseRejected", "EnterpriseChanged",
-    "EnterpriseSuspended", "EnterpriseReinstated", "EnterpriseDeregistered",
+    "EnterpriseSuspended", "EnterpriseReinstated", "EnterpriseDeregistered", "EnterpriseContested",
+    "EnterpriseContestDismissed", "EnterpriseContestUpheld", "EnterpriseContestLapsed",
 ]  # fmt: skip
 
 
@@ -92,7 +93,7 @@ def enterprise_view(suite: Suite, engine: Engine, uscc: str) -> EnterpriseView:
 
 # --- cases -------------------------------------------------------------------------------------
 
-CASE_EVENTS = ["CaseOpened", "StepStarted", "StepDecided", "CaseReturned", "CaseResubmitted", "CaseClosed"]
+CASE_EVENTS = ["CaseOpened", "StepStarted", "StepDecided", "CaseReturned", "CaseResubmitted", "CaseClosed", "CaseExpired"]
 
 
 @dataclass(frozen=True)
@@ -428,7 +429,7 @@ def enterprise_list(engine: Engine) -> list[EnterpriseRow]:
         row.updated_at = entry.timestamp
         if entry.event == "EnterpriseChanged":
             row.changes += 1
-        else:
+        elif entry.event in ENTERPRISE_STATUS_AFTER:  # a contest changes no status
             row.status = ENTERPRISE_STATUS_AFTER[entry.event]
             if entry.event in ("EnterpriseRegistered", "EnterpriseRejected"):
                 row.decided_at = entry.timestamp
@@ -500,8 +501,8 @@ def case_list(engine: Engine, now: int) -> list[CaseRow]:
             row.last_officer = entry.args["officer"]
         elif entry.event == "CaseReturned":
             row.status, row.deadline = "RETURNED", None
-        elif entry.event == "CaseClosed":
-            row.status = "APPROVED" if entry.args["approved"] else "REJECTED"
+        elif entry.event in ("CaseClosed", "CaseExpired"):
+            row.status = "EXPIRED" if entry.event == "CaseExpired" else "APPROVED" if entry.args["approved"] else "REJECTED"
             row.deadline, row.closed_at = None, entry.timestamp
     for row in rows.values():
         row.overdue = row.status == "IN_REVIEW" and row.deadline is not None and now > row.deadline

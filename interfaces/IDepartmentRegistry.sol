@@ -7,6 +7,12 @@ pragma solidity ^0.8.24;
 /// officer assignments change only through governance (the DEFAULT_ADMIN_ROLE, held by a
 /// TimelockController after bootstrap), so every change is delayed and on record.
 /// A regulator (REGULATOR_ROLE) can flag any record of any registry for review but changes nothing.
+///
+/// Leaving a department ends every power that came with it, in the same governance action: the
+/// suite contracts with department roles (IDepartmentRoles) are registered here, and removing an
+/// officer, moving them to another department or deactivating their department calls
+/// `revokeOfficer` on each of them for every officer concerned. Powers in the new department, or
+/// again after reactivation, are granted afresh by governance.
 interface IDepartmentRegistry {
     /// @notice A department of the consortium.
     struct Department {
@@ -29,6 +35,13 @@ interface IDepartmentRegistry {
     error DepartmentRegistryNotAnOfficer(address officer);
     /// @notice `officer` does not belong to an active department.
     error DepartmentRegistryInactiveOfficer(address officer);
+    /// @notice `target` is not an IDepartmentRoles contract that lets this registry revoke officers
+    /// (it must grant this registry its DEPARTMENT_REGISTRY_ROLE first).
+    error DepartmentRegistryNotRoleContract(address target);
+    /// @notice `target` is already registered.
+    error DepartmentRegistryRoleContractRegistered(address target);
+    /// @notice `target` is not registered.
+    error DepartmentRegistryRoleContractUnknown(address target);
 
     /// @notice Emitted when governance registers a department.
     event DepartmentRegistered(bytes32 indexed code, string name);
@@ -39,6 +52,10 @@ interface IDepartmentRegistry {
     event OfficerAssigned(address indexed officer, bytes32 indexed code);
     /// @notice Emitted when an officer leaves their department.
     event OfficerRemoved(address indexed officer, bytes32 indexed code);
+    /// @notice Emitted when governance registers `target`, whose roles officers lose when they leave.
+    event RoleContractRegistered(address indexed target);
+    /// @notice Emitted when governance deregisters `target`.
+    event RoleContractDeregistered(address indexed target);
     /// @notice Emitted when a regulator flags a record of `registry` for review.
     /// @param registry the contract holding the record
     /// @param recordId the record's id in that registry (e.g. a USCC, a case id, a credit record key)
@@ -50,18 +67,35 @@ interface IDepartmentRegistry {
     /// DepartmentRegistryInvalidName when `name` is empty or too long. Emits DepartmentRegistered.
     function registerDepartment(bytes32 code, string calldata name) external;
 
-    /// @notice Activates or deactivates department `code`. Governance only.
-    /// @dev Reverts with DepartmentRegistryUnknownDepartment. Emits DepartmentStatusChanged.
+    /// @notice Activates or deactivates department `code`. Governance only. Deactivating it revokes
+    /// every role of every registered contract from each of its officers (who stay assigned);
+    /// reactivating it grants nothing back.
+    /// @dev Reverts with DepartmentRegistryUnknownDepartment. Emits DepartmentStatusChanged (and each
+    /// contract's RoleRevoked).
     function setDepartmentActive(bytes32 code, bool active) external;
 
     /// @notice Assigns `officer` to department `code`, moving them if they belong to another. Governance only.
+    /// Moving them revokes every role of every registered contract from them first.
     /// @dev Reverts with DepartmentRegistryZeroAddress, DepartmentRegistryUnknownDepartment,
-    /// DepartmentRegistryAlreadyAssigned. Emits OfficerAssigned (and OfficerRemoved when moving).
+    /// DepartmentRegistryAlreadyAssigned. Emits OfficerAssigned (and OfficerRemoved and each
+    /// contract's RoleRevoked when moving).
     function assignOfficer(address officer, bytes32 code) external;
 
-    /// @notice Removes `officer` from their department. Governance only.
-    /// @dev Reverts with DepartmentRegistryNotAnOfficer. Emits OfficerRemoved.
+    /// @notice Removes `officer` from their department and revokes every role of every registered
+    /// contract from them. Governance only.
+    /// @dev Reverts with DepartmentRegistryNotAnOfficer. Emits OfficerRemoved (and each contract's RoleRevoked).
     function removeOfficer(address officer) external;
+
+    /// @notice Registers suite contract `target`: officers leaving a department lose its roles.
+    /// Governance only.
+    /// @dev `target` must implement IDepartmentRoles (ERC-165) and have granted this registry its
+    /// DEPARTMENT_REGISTRY_ROLE. Reverts with DepartmentRegistryNotRoleContract,
+    /// DepartmentRegistryRoleContractRegistered. Emits RoleContractRegistered.
+    function registerRoleContract(address target) external;
+
+    /// @notice Deregisters `target`: officers leaving later keep its roles. Governance only.
+    /// @dev Reverts with DepartmentRegistryRoleContractUnknown. Emits RoleContractDeregistered.
+    function deregisterRoleContract(address target) external;
 
     /// @notice Flags record `recordId` of contract `registry` for review. Regulator only; changes nothing else.
     /// @dev Emits RecordFlagged.
@@ -83,4 +117,8 @@ interface IDepartmentRegistry {
 
     /// @notice Every officer currently assigned to department `code`.
     function officersOf(bytes32 code) external view returns (address[] memory);
+
+    /// @notice The contracts whose roles officers lose when they leave a department, in registration order
+    /// (until one is deregistered).
+    function roleContracts() external view returns (address[] memory);
 }

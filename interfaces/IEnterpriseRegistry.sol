@@ -11,11 +11,24 @@ import {ICaseHook} from "@govchain/interfaces/ICaseHook.sol";
 /// hash of the business-scope document. The application opens a case of the registration template
 /// on the WorkflowEngine, where market regulation reviews it step by step; when the case closes the
 /// engine calls this registry back (ICaseHook): approved -> Registered, rejected -> Rejected (a
-/// rejected code may apply again). Market regulation (MARKET_REGULATOR_ROLE) records changes of a
-/// registered enterprise, suspends and reinstates it, and deregisters it for good.
+/// rejected code may apply again). A case returned for material that its applicant lets expire
+/// (WorkflowEngine.expireCase, open to anyone) closes as a rejection too (reason
+/// CASE_EXPIRED_REASON), so an application never holds a code for ever. Market regulation
+/// (MARKET_REGULATOR_ROLE) records changes of a registered enterprise, suspends and reinstates it,
+/// and deregisters it for good.
+///
+/// Contests: anyone may apply for any well-formed code, so the application binds its applicant to
+/// the code, and whoever claims the enterprise (a verified identity, e.g. its real founder) may
+/// contest the pending application with the hash of their evidence. While a contest is pending the
+/// application cannot be approved: an officer who may decide the case's current step must resolve
+/// it, either by dismissing the contest (the review goes on) or by rejecting the case, which upholds
+/// the contest: the code is then reserved for the contestant alone for RESERVATION_PERIOD. A
+/// contested case that expires releases the code to everyone (no officer ruled on the contest).
+/// Nobody resolves a contest about their own application or their own claim.
 ///
 /// Allowed transitions, by action (every other one reverts with EnterpriseRegistryTransitionNotAllowed):
-///   Apply         None -> Applied, Rejected -> Applied         applyForRegistration
+///   Apply         None -> Applied, Rejected -> Applied         applyForRegistration (a reserved code: its claimant only)
+///   Contest       Applied -> Applied                           contest (one pending contest at a time)
 ///   Approve       Applied -> Registered                        the registration case closes approved
 ///   Reject        Applied -> Rejected                          the registration case closes rejected
 ///   RecordChange  Registered -> Registered                     recordChange
@@ -43,7 +56,8 @@ interface IEnterpriseRegistry is ICaseHook {
         RecordChange,
         Suspend,
         Reinstate,
-        Deregister
+        Deregister,
+        Contest
     }
 
     /// @notice What a recorded change changed.
@@ -56,12 +70,14 @@ interface IEnterpriseRegistry is ICaseHook {
         Other // anything else (new value: hash of the change document)
     }
 
-    /// @notice An enterprise record, packed in one storage slot (1 + 5 + 5 + 8 = 19 bytes).
+    /// @notice An enterprise record, packed in one storage slot (1 + 5 + 5 + 8 + 1 + 5 = 25 bytes).
     struct Enterprise {
         Status status; // current status
         uint40 appliedAt; // block timestamp of the latest application
         uint40 decidedAt; // block timestamp at which the latest application was decided (0 while Applied)
         uint64 caseId; // the WorkflowEngine case of the latest application
+        bool contested; // a contest of the pending application waits for an officer (see `claimant`)
+        uint40 reservedUntil; // after an upheld contest: only the claimant may apply until then; else 0
     }
 
     /// @notice The admin or the engine is the zero address.
@@ -80,6 +96,17 @@ interface IEnterpriseRegistry is ICaseHook {
     error EnterpriseRegistryNotEngine(address caller);
     /// @notice Case `caseId` is not the open registration case of subject `subject`.
     error EnterpriseRegistryUnexpectedCase(uint256 caseId, bytes32 subject);
+    /// @notice `contestant` contests the application `caseId` of `uscc`: it cannot be approved, nor
+    /// contested again, until an officer resolves the contest.
+    error EnterpriseRegistryContestPending(bytes18 uscc, uint256 caseId, address contestant);
+    /// @notice No contest of `uscc` is pending.
+    error EnterpriseRegistryNoContest(bytes18 uscc);
+    /// @notice `uscc` is reserved for `claimant` (an upheld contest) until `reservedUntil`.
+    error EnterpriseRegistryReserved(bytes18 uscc, address claimant, uint40 reservedUntil);
+    /// @notice `contestant` is not bound to an unrevoked identity of at least `minLevel` (the registration template's).
+    error EnterpriseRegistryContestantNotVerified(address contestant, uint8 minLevel);
+    /// @notice `account` is a party to the contest of `uscc` (its applicant or contestant) and may not file or resolve it.
+    error EnterpriseRegistryContestParty(bytes18 uscc, address account);
 
     /// @notice Emitted when governance sets the engine template that registration cases follow.
     event RegistrationTemplateSet(uint32 indexed templateId);
@@ -97,6 +124,15 @@ interface IEnterpriseRegistry is ICaseHook {
     event EnterpriseRegistered(bytes18 indexed uscc, uint256 indexed caseId);
     /// @notice Emitted when the registration case `caseId` of `uscc` closes rejected, with its reason.
     event EnterpriseRejected(bytes18 indexed uscc, uint256 indexed caseId, bytes32 reasonHash);
+    /// @notice Emitted when `contestant` contests the pending application (case `caseId`) of `uscc`.
+    /// @param evidenceHash hash of the contestant's evidence document, kept off chain
+    event EnterpriseContested(bytes18 indexed uscc, uint256 indexed caseId, address indexed contestant, bytes32 evidenceHash);
+    /// @notice Emitted when `officer` dismisses the pending contest of `uscc`; the review of case `caseId` goes on.
+    event EnterpriseContestDismissed(bytes18 indexed uscc, uint256 indexed caseId, address indexed officer, bytes32 reasonHash);
+    /// @notice Emitted when contested case `caseId` of `uscc` is rejected: only `contestant` may apply until `reservedUntil`.
+    event EnterpriseContestUpheld(bytes18 indexed uscc, uint256 indexed caseId, address indexed contestant, uint40 reservedUntil);
+    /// @notice Emitted when contested case `caseId` of `uscc` expires: nobody ruled, the code is free to all.
+    event EnterpriseContestLapsed(bytes18 indexed uscc, uint256 indexed caseId, address indexed contestant);
     /// @notice Emitted when market regulation records a change of registered enterprise `uscc`.
     event EnterpriseChanged(bytes18 indexed uscc, ChangeKind kind, bytes32 newValueHash, address indexed officer);
     /// @notice Emitted when market regulation suspends `uscc`.
@@ -121,8 +157,8 @@ interface IEnterpriseRegistry is ICaseHook {
     /// @return caseId the WorkflowEngine case that reviews the application
     /// @dev Reverts with USCCInvalidCharacter, USCCInvalidCheckCharacter,
     /// EnterpriseRegistryIncompleteApplication, EnterpriseRegistryTransitionNotAllowed,
-    /// EnterpriseRegistryNoTemplate, and from the engine WorkflowEngineApplicantNotVerified /
-    /// WorkflowEngineTemplateInactive. Emits EnterpriseApplied.
+    /// EnterpriseRegistryReserved, EnterpriseRegistryNoTemplate, and from the engine
+    /// WorkflowEngineApplicantNotVerified / WorkflowEngineTemplateInactive. Emits EnterpriseApplied.
     function applyForRegistration(
         bytes18 uscc,
         bytes32 nameHash,
@@ -130,6 +166,26 @@ interface IEnterpriseRegistry is ICaseHook {
         uint256 registeredCapitalFen,
         bytes32 businessScopeHash
     ) external returns (uint256 caseId);
+
+    /// @notice The caller (a verified identity, not the applicant) contests the pending application
+    /// of `uscc`, claiming the enterprise, with the hash of their evidence. Until an officer resolves
+    /// it the application cannot be approved.
+    /// @dev Reverts with EnterpriseRegistryMissingHash, EnterpriseRegistryTransitionNotAllowed (not
+    /// Applied), EnterpriseRegistryContestPending, EnterpriseRegistryContestParty,
+    /// EnterpriseRegistryContestantNotVerified. Emits EnterpriseContested.
+    function contest(bytes18 uscc, bytes32 evidenceHash) external;
+
+    /// @notice Dismisses the pending contest of `uscc`; the application's review goes on. Only an
+    /// officer holding the engine role that decides the case's current step, and neither its
+    /// applicant nor the contestant. (To uphold the contest the officer rejects the case instead.)
+    /// @dev Reverts with EnterpriseRegistryMissingHash, EnterpriseRegistryNoContest,
+    /// AccessControlUnauthorizedAccount(officer, the step's role), EnterpriseRegistryContestParty.
+    /// Emits EnterpriseContestDismissed.
+    function dismissContest(bytes18 uscc, bytes32 reasonHash) external;
+
+    /// @notice The contestant of the pending contest of `uscc`, or the claimant it is reserved for
+    /// after an upheld contest (see `enterprise(uscc).reservedUntil`); zero when neither.
+    function claimant(bytes18 uscc) external view returns (address);
 
     /// @notice Records a change of registered enterprise `uscc`. MARKET_REGULATOR_ROLE only.
     /// @dev Reverts with EnterpriseRegistryMissingHash, EnterpriseRegistryTransitionNotAllowed. Emits EnterpriseChanged.

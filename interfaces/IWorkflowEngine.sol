@@ -11,7 +11,12 @@ pragma solidity ^0.8.24;
 /// officer holding the step's role decides: Approve (the next step starts, or after the last step
 /// the case closes approved), Reject (the case closes rejected, with a reason hash) or Return (the
 /// case waits for the applicant's further material; their resubmission restarts the same step with
-/// a fresh time limit). A case never skips a step and never goes back to a finished one.
+/// a fresh time limit). A returned case may still be rejected by the step's officers, and it
+/// expires `returnExpiry` seconds after it was returned (governance sets the period, 30 days by
+/// default): from then on the applicant can no longer resubmit and anyone may close it as Expired,
+/// which tells the hook as a rejection (reason CASE_EXPIRED_REASON), so a returned case never holds
+/// what it is about (e.g. an enterprise's code) for ever. No officer decides a case they applied
+/// for. A case never skips a step and never goes back to a finished one.
 /// Every step and timestamp is public through the events; overdue steps are visible through
 /// `isOverdue` and `caseInfo`. When a case closes, the template's hook (if any) is told the outcome.
 interface IWorkflowEngine {
@@ -28,7 +33,8 @@ interface IWorkflowEngine {
         InReview, // the current step waits for an officer's decision
         Returned, // the current step waits for the applicant's further material
         Approved, // closed: every step approved
-        Rejected // closed: a step rejected it
+        Rejected, // closed: a step rejected it
+        Expired // closed: returned to the applicant and not resubmitted within returnExpiry
     }
 
     /// @notice One step of a template.
@@ -53,10 +59,11 @@ interface IWorkflowEngine {
         uint8 step; // index of the current step (of the last one decided, once closed)
         uint8 stepCount; // number of steps of its template
         CaseStatus status; // where it stands
-        uint40 stepStartedAt; // when the current step started or last restarted
+        uint40 stepStartedAt; // when the current step started or last restarted; when it was returned, while Returned
         uint40 deadline; // stepStartedAt + the step's time limit while InReview, else 0
         bytes32 role; // the role that decides the current step
         bytes32 subject; // what the case is about (e.g. bytes32(USCC)), zero if nothing was named
+        uint40 expiresAt; // while Returned: stepStartedAt + returnExpiry, the last moment to resubmit; else 0
     }
 
     /// @notice `steps` is empty or has more than `max` steps.
@@ -78,13 +85,22 @@ interface IWorkflowEngine {
     error WorkflowEngineApplicantNotVerified(address applicant, uint8 minLevel);
     /// @notice No case has id `caseId`.
     error WorkflowEngineUnknownCase(uint256 caseId);
-    /// @notice A decision needs the case InReview; it is `status`.
+    /// @notice A decision needs the case InReview (or Returned, for a Reject); it is `status`.
     error WorkflowEngineCaseNotInReview(uint256 caseId, CaseStatus status);
+    /// @notice `officer` applied for case `caseId`: nobody decides their own case.
+    error WorkflowEngineSelfDecision(uint256 caseId, address officer);
+    /// @notice Returned case `caseId` expired at `expiresAt`: it can no longer be resubmitted.
+    error WorkflowEngineCaseExpired(uint256 caseId, uint40 expiresAt);
+    /// @notice Returned case `caseId` expires only after `expiresAt`.
+    error WorkflowEngineCaseNotExpired(uint256 caseId, uint40 expiresAt);
+    /// @notice A return expiry of `period` seconds is outside [min, max].
+    error WorkflowEngineInvalidReturnExpiry(uint32 period, uint32 min, uint32 max);
     /// @notice A resubmission needs the case Returned; it is `status`.
     error WorkflowEngineCaseNotReturned(uint256 caseId, CaseStatus status);
     /// @notice Only the case's applicant may resubmit material.
     error WorkflowEngineNotApplicant(uint256 caseId, address caller);
-    /// @notice A Reject or Return decision needs a non-zero reason hash.
+    /// @notice A Reject or Return decision needs a reason hash, neither zero nor CASE_EXPIRED_REASON
+    /// (which only an expiry gives).
     error WorkflowEngineReasonRequired(uint256 caseId, Decision decision);
     /// @notice A resubmission needs a non-zero material hash.
     error WorkflowEngineMaterialRequired(uint256 caseId);
@@ -105,8 +121,12 @@ interface IWorkflowEngine {
     event CaseReturned(uint256 indexed caseId, address indexed applicant, uint8 step, bytes32 reasonHash);
     /// @notice Emitted when the applicant resubmits material `materialHash` for step `step` of case `caseId`.
     event CaseResubmitted(uint256 indexed caseId, uint8 step, bytes32 materialHash);
-    /// @notice Emitted when case `caseId` closes, approved or rejected (before the hook is called).
+    /// @notice Emitted when case `caseId` closes by a decision, approved or rejected (before the hook is called).
     event CaseClosed(uint256 indexed caseId, address indexed applicant, bool approved);
+    /// @notice Emitted when `closedBy` closes returned case `caseId` as Expired at step `step` (before the hook is called).
+    event CaseExpired(uint256 indexed caseId, address indexed applicant, uint8 step, address closedBy);
+    /// @notice Emitted when governance sets how long a returned case waits for its applicant.
+    event ReturnExpirySet(uint32 period);
 
     /// @notice Creates a template. Governance (DEFAULT_ADMIN_ROLE) only.
     /// @param nameHash hash of the template's name / legal basis document
@@ -137,20 +157,39 @@ interface IWorkflowEngine {
     /// @dev Same checks and events as `openCase`, and templates with a hook are allowed.
     function openCaseFor(address applicant, uint32 templateId, bytes32 subject) external returns (uint256 caseId);
 
-    /// @notice Decides the current step of case `caseId`. Holders of the step's role only.
-    /// @param reasonHash hash of the reason / opinion document; required (non-zero) for Reject and Return
+    /// @notice Decides the current step of case `caseId`. Holders of the step's role only, never
+    /// the case's applicant. A Returned case may be rejected (not approved or returned again).
+    /// @param reasonHash hash of the reason / opinion document; required for Reject and Return (non-zero,
+    /// not CASE_EXPIRED_REASON)
     /// @dev Reverts with WorkflowEngineUnknownCase, WorkflowEngineCaseNotInReview,
-    /// AccessControlUnauthorizedAccount, WorkflowEngineReasonRequired. Emits StepDecided, then
-    /// StepStarted (Approve of a non-final step), CaseClosed (final Approve, Reject) or CaseReturned
-    /// (Return). A closing decision then calls the template's hook.
+    /// AccessControlUnauthorizedAccount, WorkflowEngineSelfDecision, WorkflowEngineReasonRequired.
+    /// Emits StepDecided, then StepStarted (Approve of a non-final step), CaseClosed (final Approve,
+    /// Reject) or CaseReturned (Return). A closing decision then calls the template's hook.
     function decide(uint256 caseId, Decision decision, bytes32 reasonHash) external;
 
-    /// @notice The applicant of returned case `caseId` resubmits material; the same step restarts.
+    /// @notice The applicant of returned case `caseId` resubmits material before it expires; the same step restarts.
     /// @dev Reverts with WorkflowEngineUnknownCase, WorkflowEngineNotApplicant, WorkflowEngineCaseNotReturned,
-    /// WorkflowEngineMaterialRequired. Emits CaseResubmitted and StepStarted.
+    /// WorkflowEngineCaseExpired, WorkflowEngineMaterialRequired. Emits CaseResubmitted and StepStarted.
     function resubmit(uint256 caseId, bytes32 materialHash) external;
 
-    /// @notice Case `caseId`: applicant, template, current step, status, step start, deadline, role, subject.
+    /// @notice Closes returned case `caseId` as Expired once `returnExpiry` seconds have passed since
+    /// it was returned. Anyone may call it. The template's hook is told as of a rejection, with
+    /// reason CASE_EXPIRED_REASON (e.g. EnterpriseRegistry releases the enterprise code).
+    /// @dev Reverts with WorkflowEngineUnknownCase, WorkflowEngineCaseNotReturned,
+    /// WorkflowEngineCaseNotExpired. Emits CaseExpired, then calls the hook.
+    function expireCase(uint256 caseId) external;
+
+    /// @notice Sets how long a returned case waits for its applicant's material, in seconds, for
+    /// every returned case (also those returned before). Governance (DEFAULT_ADMIN_ROLE) only.
+    /// @dev Reverts with WorkflowEngineInvalidReturnExpiry outside [MIN_RETURN_EXPIRY, MAX_RETURN_EXPIRY].
+    /// Emits ReturnExpirySet.
+    function setReturnExpiry(uint32 period) external;
+
+    /// @notice Seconds a returned case waits for its applicant before it expires (30 days until governance changes it).
+    function returnExpiry() external view returns (uint32);
+
+    /// @notice Case `caseId`: applicant, template, current step, status, step start, deadline, role,
+    /// subject, and while Returned when it expires.
     /// @dev Reverts with WorkflowEngineUnknownCase.
     function caseInfo(uint256 caseId) external view returns (CaseInfo memory);
 

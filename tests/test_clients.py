@@ -21,7 +21,7 @@ from govchain.clients import (
     WorkflowClient,
 )
 from govchain.connection import Deployment, Suite
-from govchain.domain import InvalidUSCC, uscc_subject
+from govchain.domain import InvalidUSCC, uscc_check_character, uscc_subject
 from govchain.exceptions import revert_class
 from govchain.signer import DEV_IDENTITY_TAG_KEY
 
@@ -72,6 +72,39 @@ def test_enterprise_application_through_its_workflow(suite, w3, artifacts):
     workflow.decide(record.case_id, Decision.APPROVE)
     assert enterprises.get(USCC).status == EnterpriseStatus.REGISTERED
     assert workflow.case(record.case_id).status == CaseStatus.APPROVED
+
+
+def test_contested_and_expired_applications_through_the_clients(suite, w3, artifacts):
+    """A squatter's application: the owner contests it, the officer rejects it (the code is reserved
+    for the owner); another one, returned and left, expires and anyone closes it."""
+    police = IdentityClient(suite, make_sender(w3, artifacts, 12))
+    squatter, owner = make_sender(w3, artifacts, 19), make_sender(w3, artifacts, 16)
+    for n, (person, id_number) in enumerate(((squatter, "370202195001011239"), (owner, "370203194805052345"))):
+        police.bind_person(PersonBinding.of(person.account.address, id_number, bytes([n + 9]) * 32, DEV_IDENTITY_TAG_KEY), 2)
+    reviewer = WorkflowClient(suite, make_sender(w3, artifacts, 4))
+    application = (b"\x01" * 32, b"\x02" * 32, 5_000_000, b"\x03" * 32)
+    EnterpriseClient(suite, squatter).apply(USCC, *application)
+    case_id = EnterpriseClient(suite).get(USCC).case_id
+    EnterpriseClient(suite, owner).contest(USCC, b"\x0e" * 32)
+    assert EnterpriseClient(suite).get(USCC).contested and EnterpriseClient(suite).claimant(USCC) == owner.account.address
+    reviewer.decide(case_id, Decision.REJECT, b"\x0f" * 32)
+    record = EnterpriseClient(suite).get(USCC)
+    assert record.status == EnterpriseStatus.REJECTED and not record.contested and record.reserved_until > 0
+    with pytest.raises(revert_class("EnterpriseRegistryReserved")):
+        EnterpriseClient(suite, squatter).apply(USCC, *application)
+    EnterpriseClient(suite, owner).apply(USCC, *application)
+
+    other = "91370200MA3C4BWL4" + uscc_check_character("91370200MA3C4BWL4")
+    EnterpriseClient(suite, squatter).apply(other, *application)
+    returned = EnterpriseClient(suite).get(other).case_id
+    reviewer.decide(returned, Decision.RETURN, b"\x0f" * 32)
+    case = reviewer.case(returned)
+    assert case.status == CaseStatus.RETURNED and case.expires_at == case.step_started_at + 30 * 24 * 3600
+    w3.provider.make_request("evm_increaseTime", [30 * 24 * 3600 + 60])
+    w3.provider.make_request("evm_mine", [])
+    WorkflowClient(suite, make_sender(w3, artifacts, 17)).expire(returned)
+    assert reviewer.case(returned).status == CaseStatus.EXPIRED
+    assert EnterpriseClient(suite).get(other).status == EnterpriseStatus.REJECTED
 
 
 def test_client_errors_are_typed_and_send_nothing(suite, w3, artifacts):

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import brownie
+import pytest
 from brownie import chain
 
 from conftest import dept, reverts_with, unauthorized
 
 ADMIN = b"\0" * 32
+
+
+@pytest.fixture(scope="module")
+def token(FiscalToken, departments, admin, accounts):
+    """A suite contract with a department role (ACCOUNT_REGISTRAR_ROLE, held by SAMR officer 4 and
+    outsider 9), letting the DepartmentRegistry revoke officers; not registered yet."""
+    token = FiscalToken.deploy(admin, {"from": admin})
+    token.grantRole(token.DEPARTMENT_REGISTRY_ROLE(), departments, {"from": admin})
+    for holder in (accounts[4], accounts[9]):
+        token.grantRole(token.ACCOUNT_REGISTRAR_ROLE(), holder, {"from": admin})
+    return token
 
 
 def test_bootstrap_handed_to_timelock(departments, timelock, admin):
@@ -123,3 +135,68 @@ def test_unauthorized_callers_are_rejected(departments, accounts, admin):
     # the former bootstrap admin lost its power at hand-over
     with reverts_with(*unauthorized(admin, ADMIN)):
         departments.grantRole(ADMIN, outsider, {"from": admin})
+
+
+def test_register_and_deregister_role_contracts(departments, gov, token, timelock, FiscalToken, admin, accounts):
+    tx = gov.call(departments, "registerRoleContract", token)
+    assert tx.events["RoleContractRegistered"]["target"] == token
+    assert departments.roleContracts() == [token]
+    with reverts_with("DepartmentRegistryRoleContractRegistered", str(token)):
+        gov.call(departments, "registerRoleContract", token)
+    # only an IDepartmentRoles contract that granted this registry its role can be registered
+    ungranted = FiscalToken.deploy(admin, {"from": admin})  # never granted the registry its role
+    for target in (accounts[9], timelock, departments, ungranted):
+        with reverts_with("DepartmentRegistryNotRoleContract", str(target)):
+            gov.call(departments, "registerRoleContract", target)
+    assert departments.roleContracts() == [token]
+    tx = gov.call(departments, "deregisterRoleContract", token)
+    assert tx.events["RoleContractDeregistered"]["target"] == token
+    assert departments.roleContracts() == []
+    with reverts_with("DepartmentRegistryRoleContractUnknown", str(token)):
+        gov.call(departments, "deregisterRoleContract", token)
+
+
+def test_removing_an_officer_revokes_their_roles(departments, gov, token, accounts):
+    officer, other = accounts[4], accounts[9]
+    registrar = token.ACCOUNT_REGISTRAR_ROLE()
+    assert token.officerRoles() == [registrar]  # governance's and the registry's own roles are not listed
+    gov.call(departments, "registerRoleContract", token)
+    tx = gov.call(departments, "removeOfficer", officer)
+    assert tx.events["OfficerRemoved"]["officer"] == officer
+    assert [dict(e) for e in tx.events["RoleRevoked"]] == [{"role": "0x" + bytes(registrar).hex(), "account": officer, "sender": departments}]
+    assert not token.hasRole(registrar, officer) and token.hasRole(registrar, other)
+    with reverts_with(*unauthorized(officer, registrar)):
+        token.registerAccount(accounts[10], dept("X"), {"from": officer})
+    assert not token.isRegistered(accounts[10])
+
+
+def test_moving_or_deactivating_revokes_too(departments, gov, token, accounts):
+    officer = accounts[4]
+    registrar = token.ACCOUNT_REGISTRAR_ROLE()
+    gov.call(departments, "registerRoleContract", token)
+    tx = gov.call(departments, "assignOfficer", officer, dept("TAX"))
+    assert tx.events["RoleRevoked"]["account"] == officer and not token.hasRole(registrar, officer)
+    # the token's governance grants the new department's powers afresh; deactivating the department ends them
+    token.grantRole(registrar, officer, {"from": accounts[0]})
+    tx = gov.call(departments, "setDepartmentActive", dept("TAX"), False)
+    assert tx.events["RoleRevoked"]["account"] == officer and not token.hasRole(registrar, officer)
+    assert departments.officersOf(dept("TAX")) == [officer]
+
+
+def test_role_contract_registration_is_governance_only(departments, token, accounts):
+    outsider = accounts[8]
+    with reverts_with(*unauthorized(outsider, ADMIN)):
+        departments.registerRoleContract(token, {"from": outsider})
+    with reverts_with(*unauthorized(outsider, ADMIN)):
+        departments.deregisterRoleContract(token, {"from": outsider})
+    assert departments.roleContracts() == []
+
+
+def test_the_role_list_lives_in_its_erc7201_namespace(token):
+    """DepartmentRoles keeps its list at the ERC-7201 slot of "govchain.storage.DepartmentRoles", so
+    inheriting it moves none of a contract's own slots; the set's first word is its length."""
+    from eth_utils import keccak
+
+    base = int.from_bytes(keccak(text="govchain.storage.DepartmentRoles"), "big") - 1
+    slot = int.from_bytes(keccak(base.to_bytes(32, "big")), "big") & ~0xFF
+    assert int.from_bytes(brownie.web3.eth.get_storage_at(token.address, slot), "big") == len(token.officerRoles()) == 1

@@ -124,3 +124,22 @@ def test_the_consortium_can_require_a_separate_executor(w3, artifacts, tmp_path)
     consortium["payouts"]["separate_executor"] = False
     later = deploy_suite(w3, make_sender(w3, artifacts), artifacts, path, consortium)
     assert later.transactions == 0 and "Disbursements.setExecutorSeparation(False)" in later.governance_actions
+
+
+def test_officers_leaving_a_department_lose_their_roles_everywhere(suite_deployment, w3, artifacts):
+    """Every contract with department roles lets the DepartmentRegistry (alone) revoke them and is registered with it."""
+    suite = Suite(w3, Deployment.load(suite_deployment.path), artifacts)
+    departments = suite.deployment.address("DepartmentRegistry")
+    with_roles = [c.name for c in SUITE if any(i.get("name") == "revokeOfficer" for i in artifacts.abi(c.name))]
+    assert set(with_roles) == {
+        "IdentityRegistry", "CreditRegistry", "WorkflowEngine", "EnterpriseRegistry", "FiscalToken",
+        "BudgetRegistry", "EligibilityRegistry", "ProgramRegistry", "Disbursements",
+    }  # fmt: skip
+    registered = suite.contract("DepartmentRegistry").functions.roleContracts().call()
+    assert registered == [suite.deployment.address(name) for name in with_roles]
+    for name in with_roles:
+        fn = suite.contract(name).functions
+        assert fn.getRoleMembers(role_id("DEPARTMENT_REGISTRY_ROLE")).call() == [departments]
+    # the engine lists the step roles it would revoke, e.g. every reviewer role of the consortium's templates
+    engine_roles = {bytes(r) for r in suite.contract("WorkflowEngine").functions.officerRoles().call()}
+    assert {role_id(f"{d}_REVIEWER_ROLE") for d in ("SAMR", "TAX", "FIN", "DRC", "CIVIL")} <= engine_roles

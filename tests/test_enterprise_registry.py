@@ -31,9 +31,14 @@ ZERO32 = b"\0" * 32
 DAY = 24 * 3600  # seconds
 REVIEW = keccak(text="SAMR_REVIEWER_ROLE")
 LEVEL = 2  # minimum verification level of an applicant
-APPROVE, REJECT = 0, 1  # IWorkflowEngine.Decision
+APPROVE, REJECT, RETURN = 0, 1, 2  # IWorkflowEngine.Decision
+IN_REVIEW, RETURNED, CASE_REJECTED, CASE_EXPIRED = 1, 2, 4, 5  # IWorkflowEngine.CaseStatus
+EXPIRED_REASON = keccak(text="govchain.WorkflowEngine.CaseExpired")  # ICaseHook.sol CASE_EXPIRED_REASON
+RETURN_EXPIRY = 30 * DAY  # the engine's default
+RESERVATION = 30 * DAY  # EnterpriseRegistry.RESERVATION_PERIOD
+EVIDENCE = keccak(text="名称预先核准通知书 and articles of association")
 NONE, APPLIED, REGISTERED, REJECTED, SUSPENDED, DEREGISTERED = range(6)  # IEnterpriseRegistry.Status
-A_APPLY, A_APPROVE, A_REJECT, A_CHANGE, A_SUSPEND, A_REINSTATE, A_DEREGISTER = range(7)  # Action
+A_APPLY, A_APPROVE, A_REJECT, A_CHANGE, A_SUSPEND, A_REINSTATE, A_DEREGISTER, A_CONTEST = range(8)  # Action
 NAME_CHANGE, LEGAL_REP_CHANGE = 0, 1  # ChangeKind
 NAME_HASH = keccak(text="青岛海纳电子科技有限公司")
 SCOPE_HASH = keccak(text="经营范围: 电子产品研发、销售")
@@ -50,6 +55,7 @@ TRANSITIONS = {
     A_SUSPEND: {REGISTERED: SUSPENDED},
     A_REINSTATE: {SUSPENDED: REGISTERED},
     A_DEREGISTER: {REGISTERED: DEREGISTERED, SUSPENDED: DEREGISTERED},
+    A_CONTEST: {APPLIED: APPLIED},
 }
 
 
@@ -80,11 +86,12 @@ def code_with_letters() -> bytes:
 
 @pytest.fixture(scope="module")
 def identity(IdentityRegistry, admin, accounts):
-    """The real IdentityRegistry: applicant 15 at level 2, 16 at level 1, 17 unbound."""
+    """The real IdentityRegistry: applicant 15 and the enterprise's real owner 14 at level 2, 16 at level 1, 17 unbound."""
     registry = IdentityRegistry.deploy(admin, {"from": admin})
     registry.grantRole(registry.REGISTRAR_ROLE(), accounts[12], {"from": admin})
     applicant = (identity_commitment(APPLICANT_ID, SALT), identity_tag(APPLICANT_ID, DEV_IDENTITY_TAG_KEY))
     registry.bindPerson(accounts[15], *applicant, 2, {"from": accounts[12]})
+    registry.bindPerson(accounts[14], keccak(text="person-14"), keccak(text="tag-14"), 2, {"from": accounts[12]})
     registry.bindPerson(accounts[16], keccak(text="person-16"), keccak(text="tag-16"), 1, {"from": accounts[12]})
     return registry
 
@@ -113,6 +120,12 @@ def applicant(accounts):
 
 
 @pytest.fixture(scope="module")
+def owner(accounts):
+    """The enterprise's real owner (a verified citizen), who did not apply first."""
+    return accounts[14]
+
+
+@pytest.fixture(scope="module")
 def reviewer(accounts):
     return accounts[5]
 
@@ -133,7 +146,10 @@ def fields(event) -> dict:
 
 def record(registry, uscc=USCC):
     """enterprise(uscc) as a dict."""
-    return dict(zip(("status", "appliedAt", "decidedAt", "caseId"), registry.enterprise(uscc)))
+    return dict(zip(("status", "appliedAt", "decidedAt", "caseId", "contested", "reservedUntil"), registry.enterprise(uscc)))
+
+
+FREE = {"contested": False, "reservedUntil": 0}  # a record with no contest and no reservation
 
 
 def test_deploy_rejects_zero_addresses(EnterpriseRegistry, engine, admin):
@@ -171,7 +187,7 @@ def test_apply_opens_a_review_case(registry, engine, applicant):
     opened = tx.events["CaseOpened"]
     assert (opened["caseId"], opened["applicant"], opened["openedBy"]) == (case_id, applicant, registry)
     assert bytes(opened["subject"]) == uscc_subject(USCC.decode())
-    assert record(registry) == {"status": APPLIED, "appliedAt": tx.timestamp, "decidedAt": 0, "caseId": case_id}
+    assert record(registry) == {"status": APPLIED, "appliedAt": tx.timestamp, "decidedAt": 0, "caseId": case_id, **FREE}
     assert registry.statusOf(USCC) == APPLIED
     case = engine.caseInfo(case_id)
     assert case[0] == applicant and bytes(case[8]) == uscc_subject(USCC.decode())
@@ -197,7 +213,7 @@ def test_rejection_and_a_new_application(registry, engine, applicant, reviewer):
     assert record(registry)["status"] == REJECTED and record(registry)["decidedAt"] == tx.timestamp
     again = apply(registry, applicant)
     assert again.return_value == first + 1
-    assert record(registry) == {"status": APPLIED, "appliedAt": again.timestamp, "decidedAt": 0, "caseId": first + 1}
+    assert record(registry) == {"status": APPLIED, "appliedAt": again.timestamp, "decidedAt": 0, "caseId": first + 1, **FREE}
     engine.decide(again.return_value, APPROVE, ZERO32, {"from": reviewer})
     assert registry.statusOf(USCC) == REGISTERED
 
@@ -246,7 +262,7 @@ def test_apply_refused_when_the_template_is_deactivated(registry, engine, admin,
     engine.deactivateTemplate(1, {"from": admin})
     with reverts_with("WorkflowEngineTemplateInactive", 1):
         apply(registry, applicant)
-    assert record(registry) == {"status": NONE, "appliedAt": 0, "decidedAt": 0, "caseId": 0}
+    assert record(registry) == {"status": NONE, "appliedAt": 0, "decidedAt": 0, "caseId": 0, **FREE}
 
 
 def test_apply_refused_while_applied_registered_suspended_or_deregistered(registry, engine, applicant, reviewer, regulator):
@@ -293,7 +309,7 @@ def test_changes_suspension_reinstatement_and_deregistration(registry, engine, a
             call()
 
 
-def test_every_transition_follows_the_table(registry, engine, applicant, reviewer, regulator):
+def test_every_transition_follows_the_table(registry, engine, applicant, owner, reviewer, regulator):
     """One enterprise in each status; every regulator/applicant action on each, against TRANSITIONS."""
     by_status = {status: code(10 + status) for status in range(6)}
     for status, uscc in by_status.items():
@@ -313,6 +329,7 @@ def test_every_transition_follows_the_table(registry, engine, applicant, reviewe
         A_SUSPEND: lambda u: registry.suspend(u, REASON, {"from": regulator}),
         A_REINSTATE: lambda u: registry.reinstate(u, REASON, {"from": regulator}),
         A_DEREGISTER: lambda u: registry.deregister(u, REASON, {"from": regulator}),
+        A_CONTEST: lambda u: registry.contest(u, EVIDENCE, {"from": owner}),
     }
     for action, call in actions.items():
         for status, uscc in by_status.items():
@@ -324,6 +341,142 @@ def test_every_transition_follows_the_table(registry, engine, applicant, reviewe
             else:
                 with reverts_with("EnterpriseRegistryTransitionNotAllowed", uscc, status, action):
                     call(uscc)
+
+
+# --- Finding 5: a squatter's application no longer locks a code ------------------------------
+
+
+def squat(registry, engine, applicant, reviewer):
+    """The review's attack: a citizen applies for a code that is not theirs; the officer returns it for material."""
+    case_id = apply(registry, applicant).return_value
+    engine.decide(case_id, RETURN, REASON, {"from": reviewer})
+    return case_id
+
+
+def test_a_returned_application_can_be_rejected_and_the_owner_applies(registry, engine, applicant, owner, reviewer):
+    case_id = squat(registry, engine, applicant, reviewer)
+    with reverts_with("EnterpriseRegistryTransitionNotAllowed", USCC, APPLIED, A_APPLY):
+        apply(registry, owner)  # the lock the review found ...
+    tx = engine.decide(case_id, REJECT, REASON, {"from": reviewer})  # ... which the officer can now lift
+    assert fields(tx.events["EnterpriseRejected"]) == {"uscc": USCC, "caseId": case_id, "reasonHash": REASON}
+    assert engine.caseInfo(case_id)[4] == CASE_REJECTED
+    assert record(registry)["status"] == REJECTED and record(registry)["decidedAt"] == tx.timestamp
+    again = apply(registry, owner)
+    assert again.events["EnterpriseApplied"]["applicant"] == owner
+    engine.decide(again.return_value, APPROVE, ZERO32, {"from": reviewer})
+    assert registry.statusOf(USCC) == REGISTERED
+
+
+def test_a_returned_application_expires_and_releases_the_code(registry, engine, applicant, owner, reviewer, accounts):
+    case_id = squat(registry, engine, applicant, reviewer)
+    returned_at = engine.caseInfo(case_id)[5]
+    with reverts_with("WorkflowEngineCaseNotExpired", case_id, returned_at + RETURN_EXPIRY):
+        engine.expireCase(case_id, {"from": owner})
+    assert record(registry)["status"] == APPLIED
+    chain.sleep(RETURN_EXPIRY + 60)
+    tx = engine.expireCase(case_id, {"from": accounts[9]})  # anyone may close it
+    assert tx.events["CaseExpired"]["closedBy"] == accounts[9]
+    assert fields(tx.events["EnterpriseRejected"]) == {"uscc": USCC, "caseId": case_id, "reasonHash": EXPIRED_REASON}
+    assert record(registry)["status"] == REJECTED and record(registry)["decidedAt"] == tx.timestamp
+    assert engine.caseInfo(case_id)[4] == CASE_EXPIRED
+    apply(registry, owner)
+    assert record(registry)["status"] == APPLIED
+
+
+def test_the_owner_contests_and_the_rejection_reserves_the_code(registry, engine, applicant, owner, reviewer, accounts):
+    case_id = squat(registry, engine, applicant, reviewer)
+    tx = registry.contest(USCC, EVIDENCE, {"from": owner})
+    assert fields(tx.events["EnterpriseContested"]) == {"uscc": USCC, "caseId": case_id, "contestant": owner, "evidenceHash": EVIDENCE}
+    assert record(registry)["contested"] is True and registry.claimant(USCC) == owner
+    # one contest at a time
+    with reverts_with("EnterpriseRegistryContestPending", USCC, case_id, owner):
+        registry.contest(USCC, EVIDENCE, {"from": accounts[18]})
+    # the squatter resubmits; while the contest is pending the application cannot be approved
+    engine.resubmit(case_id, b"\x01" * 32, {"from": applicant})
+    with reverts_with("EnterpriseRegistryContestPending", USCC, case_id, owner):
+        engine.decide(case_id, APPROVE, ZERO32, {"from": reviewer})
+    assert engine.caseInfo(case_id)[4] == IN_REVIEW and record(registry)["status"] == APPLIED
+    # the officer rejects it: the contest is upheld and the code is the owner's to apply for
+    tx = engine.decide(case_id, REJECT, REASON, {"from": reviewer})
+    reserved_until = tx.timestamp + RESERVATION
+    assert fields(tx.events["EnterpriseContestUpheld"]) == {
+        "uscc": USCC, "caseId": case_id, "contestant": owner, "reservedUntil": reserved_until}
+    assert record(registry)["status"] == REJECTED
+    assert (record(registry)["contested"], record(registry)["reservedUntil"]) == (False, reserved_until)
+    with reverts_with("EnterpriseRegistryReserved", USCC, owner, reserved_until):
+        apply(registry, applicant)
+    assert record(registry)["status"] == REJECTED
+    tx = apply(registry, owner)
+    assert record(registry) == {"status": APPLIED, "appliedAt": tx.timestamp, "decidedAt": 0, "caseId": tx.return_value, **FREE}
+    assert registry.claimant(USCC) == brownie.ZERO_ADDRESS
+    engine.decide(tx.return_value, APPROVE, ZERO32, {"from": reviewer})
+    assert registry.statusOf(USCC) == REGISTERED
+
+
+def test_a_reservation_ends(registry, engine, applicant, owner, reviewer):
+    case_id = apply(registry, applicant).return_value
+    registry.contest(USCC, EVIDENCE, {"from": owner})
+    engine.decide(case_id, REJECT, REASON, {"from": reviewer})
+    chain.sleep(RESERVATION + 60)
+    tx = apply(registry, applicant)  # the owner did not use it: the code is free again
+    assert record(registry) == {"status": APPLIED, "appliedAt": tx.timestamp, "decidedAt": 0, "caseId": tx.return_value, **FREE}
+    assert registry.claimant(USCC) == brownie.ZERO_ADDRESS
+
+
+def test_a_reviewing_officer_dismisses_a_contest(registry, engine, admin, applicant, owner, reviewer, regulator):
+    case_id = apply(registry, applicant).return_value
+    registry.contest(USCC, EVIDENCE, {"from": owner})
+    with reverts_with("EnterpriseRegistryMissingHash", USCC):
+        registry.dismissContest(USCC, ZERO32, {"from": reviewer})
+    # only an officer who may decide the case's current step resolves its contest
+    for caller in (regulator, owner, applicant):
+        with reverts_with(*unauthorized(caller, REVIEW)):
+            registry.dismissContest(USCC, REASON, {"from": caller})
+    # ... and not one who is a party to it
+    for party in (owner, applicant):
+        engine.grantRole(REVIEW, party, {"from": admin})
+        with reverts_with("EnterpriseRegistryContestParty", USCC, party):
+            registry.dismissContest(USCC, REASON, {"from": party})
+    assert record(registry)["contested"] is True and registry.claimant(USCC) == owner
+    tx = registry.dismissContest(USCC, REASON, {"from": reviewer})
+    assert fields(tx.events["EnterpriseContestDismissed"]) == {"uscc": USCC, "caseId": case_id, "officer": reviewer, "reasonHash": REASON}
+    assert record(registry)["contested"] is False and registry.claimant(USCC) == brownie.ZERO_ADDRESS
+    with reverts_with("EnterpriseRegistryNoContest", USCC):
+        registry.dismissContest(USCC, REASON, {"from": reviewer})
+    tx = engine.decide(case_id, APPROVE, ZERO32, {"from": reviewer})
+    assert "EnterpriseRegistered" in tx.events
+
+
+def test_contest_refusals(registry, engine, applicant, owner, reviewer, accounts):
+    with reverts_with("EnterpriseRegistryTransitionNotAllowed", USCC, NONE, A_CONTEST):
+        registry.contest(USCC, EVIDENCE, {"from": owner})
+    with reverts_with("EnterpriseRegistryNoContest", USCC):
+        registry.dismissContest(USCC, REASON, {"from": reviewer})
+    case_id = apply(registry, applicant).return_value
+    with reverts_with("EnterpriseRegistryMissingHash", USCC):
+        registry.contest(USCC, ZERO32, {"from": owner})
+    with reverts_with("EnterpriseRegistryContestParty", USCC, applicant):
+        registry.contest(USCC, EVIDENCE, {"from": applicant})
+    for unverified in (accounts[16], accounts[17]):  # level 1; unbound
+        with reverts_with("EnterpriseRegistryContestantNotVerified", unverified, LEVEL):
+            registry.contest(USCC, EVIDENCE, {"from": unverified})
+    assert record(registry)["contested"] is False and registry.claimant(USCC) == brownie.ZERO_ADDRESS
+    engine.decide(case_id, APPROVE, ZERO32, {"from": reviewer})
+    with reverts_with("EnterpriseRegistryTransitionNotAllowed", USCC, REGISTERED, A_CONTEST):
+        registry.contest(USCC, EVIDENCE, {"from": owner})
+
+
+def test_a_contested_application_that_expires_frees_the_code_for_all(registry, engine, applicant, owner, reviewer):
+    case_id = squat(registry, engine, applicant, reviewer)
+    registry.contest(USCC, EVIDENCE, {"from": owner})
+    chain.sleep(RETURN_EXPIRY + 60)
+    tx = engine.expireCase(case_id, {"from": owner})
+    assert fields(tx.events["EnterpriseContestLapsed"]) == {"uscc": USCC, "caseId": case_id, "contestant": owner}
+    assert "EnterpriseContestUpheld" not in tx.events
+    assert record(registry)["status"] == REJECTED and (record(registry)["contested"], record(registry)["reservedUntil"]) == (False, 0)
+    assert registry.claimant(USCC) == brownie.ZERO_ADDRESS
+    apply(registry, owner)
+    assert record(registry)["status"] == APPLIED
 
 
 def test_the_hook_answers_only_the_engine_and_its_own_case(registry, engine, admin, applicant, reviewer, accounts):
@@ -366,6 +519,15 @@ def test_unauthorized_callers_are_rejected(registry, engine, applicant, reviewer
         registry.onCaseClosed(1, uscc_subject(USCC.decode()), False, REASON, {"from": regulator})
     with reverts_with("WorkflowEngineApplicantNotVerified", outsider, LEVEL):
         apply(registry, outsider, code(2))
+    apply(registry, applicant, code(3))
+    with reverts_with("EnterpriseRegistryContestantNotVerified", outsider, LEVEL):
+        registry.contest(code(3), EVIDENCE, {"from": outsider})
+    registry.contest(code(3), EVIDENCE, {"from": accounts[14]})
+    with reverts_with(*unauthorized(outsider, REVIEW)):
+        registry.dismissContest(code(3), REASON, {"from": outsider})
+    assert registry.claimant(code(3)) == accounts[14]
+    with reverts_with(*unauthorized(outsider, registry.DEPARTMENT_REGISTRY_ROLE())):
+        registry.revokeOfficer(regulator, {"from": outsider})
     assert registry.statusOf(USCC) == REGISTERED
     assert registry.getRoleMembers(regulator_role) == [regulator]
 
@@ -438,67 +600,187 @@ def test_contract_and_python_agree_on_uscc(registry, uscc):
 
 
 class _Enterprises:
-    """Random applications, decisions and regulator actions on three codes; the chain follows TRANSITIONS."""
+    """Random applications (by a squatter or the real owner), returns, resubmissions, expiries,
+    contests, dismissals, decisions and regulator actions on three codes; the chain follows the
+    model: TRANSITIONS for statuses, and a contested application is never approved, an upheld
+    contest reserves the code for its contestant, an expired one releases it."""
 
     st_code = strategy("uint256", max_value=2)
-    st_approve = strategy("bool")
+    st_bool = strategy("bool")
     st_action = strategy("uint256", min_value=A_CHANGE, max_value=A_DEREGISTER)
+    st_days = strategy("uint256", max_value=3)
 
-    def __init__(self, registry, engine, applicant, reviewer, regulator):
-        self.registry, self.engine = registry, engine
-        self.applicant, self.reviewer, self.regulator = applicant, reviewer, regulator
+    def __init__(self, registry, engine, admin, applicant, owner, reviewer, regulator):
+        self.registry, self.engine, self.admin = registry, engine, admin
+        self.applicant, self.owner, self.reviewer, self.regulator = applicant, owner, reviewer, regulator
         self.codes = [code(100 + n) for n in range(3)]
 
     def setup(self):
-        self.status = {uscc: NONE for uscc in self.codes}
-        self.case = {uscc: 0 for uscc in self.codes}
-        self.rule_apply(0)
+        self.engine.setReturnExpiry(DAY, {"from": self.admin})  # the shortest: returned cases expire often
+        # per code: status, its latest case and that case's state, the contest and the reservation
+        self.m = {u: {"status": NONE, "case": 0, "case_status": NONE, "returned_at": 0, "contested": False,
+                      "claimant": brownie.ZERO_ADDRESS, "reserved_until": 0} for u in self.codes}  # fmt: skip
+        self.rule_apply(0, False)
 
-    def rule_apply(self, st_code):
-        uscc = self.codes[st_code]
-        if self.status[uscc] in TRANSITIONS[A_APPLY]:
-            tx = apply(self.registry, self.applicant, uscc)
-            self.status[uscc], self.case[uscc] = APPLIED, tx.return_value
-            assert "EnterpriseApplied" in tx.events
+    def _past(self, moment):
+        """Whether the next block is after `moment` (a block is mined first, so that time slept is
+        on chain, and kept clear of the boundary second)."""
+        chain.mine()
+        if abs(brownie.web3.eth.get_block("latest")["timestamp"] - moment) < 60:
+            chain.sleep(120)
+            chain.mine()
+        return brownie.web3.eth.get_block("latest")["timestamp"] > moment
+
+    def _closed_case(self, m, final):
+        m["case_status"] = final
+        if m["contested"]:
+            m["contested"] = False
+            if final == CASE_EXPIRED:
+                m["claimant"] = brownie.ZERO_ADDRESS
+
+    def rule_apply(self, st_code, st_bool):
+        uscc, who = self.codes[st_code], self.owner if st_bool else self.applicant
+        m = self.m[uscc]
+        if m["status"] not in TRANSITIONS[A_APPLY]:
+            with reverts_with("EnterpriseRegistryTransitionNotAllowed", uscc, m["status"], A_APPLY):
+                apply(self.registry, who, uscc)
+        elif m["reserved_until"] and who != m["claimant"] and not self._past(m["reserved_until"]):
+            with reverts_with("EnterpriseRegistryReserved", uscc, m["claimant"], m["reserved_until"]):
+                apply(self.registry, who, uscc)
         else:
-            with reverts_with("EnterpriseRegistryTransitionNotAllowed", uscc, self.status[uscc], A_APPLY):
-                apply(self.registry, self.applicant, uscc)
+            tx = apply(self.registry, who, uscc)
+            m.update(status=APPLIED, case=tx.return_value, case_status=IN_REVIEW, reserved_until=0,
+                     claimant=brownie.ZERO_ADDRESS)  # fmt: skip
 
-    def rule_decide(self, st_code, st_approve):
+    def rule_decide(self, st_code, st_bool):
         uscc = self.codes[st_code]
-        case_id = self.case[uscc]
-        if case_id == 0:
+        m = self.m[uscc]
+        if m["case"] == 0:
             return
-        decision = APPROVE if st_approve else REJECT
-        if self.status[uscc] == APPLIED:
-            tx = self.engine.decide(case_id, decision, REASON, {"from": self.reviewer})
-            self.status[uscc] = TRANSITIONS[A_APPROVE if st_approve else A_REJECT][APPLIED]
-            assert ("EnterpriseRegistered" if st_approve else "EnterpriseRejected") in tx.events
-        else:  # the registration case is closed: nothing can decide it again
-            with reverts_with("WorkflowEngineCaseNotInReview", case_id, 3 if self.status[uscc] != REJECTED else 4):
-                self.engine.decide(case_id, decision, REASON, {"from": self.reviewer})
+        decision = APPROVE if st_bool else REJECT
+        call = lambda: self.engine.decide(m["case"], decision, REASON, {"from": self.reviewer})  # noqa: E731
+        if m["case_status"] != IN_REVIEW and not (m["case_status"] == RETURNED and decision == REJECT):
+            with reverts_with("WorkflowEngineCaseNotInReview", m["case"], m["case_status"]):
+                call()
+        elif decision == APPROVE and m["contested"]:
+            with reverts_with("EnterpriseRegistryContestPending", uscc, m["case"], m["claimant"]):
+                call()
+        else:
+            tx = call()
+            m["status"] = TRANSITIONS[A_APPROVE if st_bool else A_REJECT][APPLIED]
+            if m["contested"]:
+                m["reserved_until"] = tx.timestamp + RESERVATION
+                assert tx.events["EnterpriseContestUpheld"]["reservedUntil"] == m["reserved_until"]
+            self._closed_case(m, 3 if st_bool else CASE_REJECTED)
+
+    def rule_return(self, st_code):
+        m = self.m[self.codes[st_code]]
+        if m["case"] == 0:
+            return
+        call = lambda: self.engine.decide(m["case"], RETURN, REASON, {"from": self.reviewer})  # noqa: E731
+        if m["case_status"] != IN_REVIEW:
+            with reverts_with("WorkflowEngineCaseNotInReview", m["case"], m["case_status"]):
+                call()
+        else:
+            m["case_status"], m["returned_at"] = RETURNED, call().timestamp
+
+    def rule_resubmit(self, st_code):
+        m = self.m[self.codes[st_code]]
+        if m["case_status"] != RETURNED:
+            return
+        applicant = self.engine.caseInfo(m["case"])[0]
+        call = lambda: self.engine.resubmit(m["case"], REASON, {"from": applicant})  # noqa: E731
+        if self._past(m["returned_at"] + DAY):
+            with reverts_with("WorkflowEngineCaseExpired", m["case"], m["returned_at"] + DAY):
+                call()
+        else:
+            call()
+            m["case_status"] = IN_REVIEW
+
+    def rule_expire(self, st_code):
+        uscc = self.codes[st_code]
+        m = self.m[uscc]
+        if m["case"] == 0:
+            return
+        call = lambda: self.engine.expireCase(m["case"], {"from": self.regulator})  # noqa: E731
+        if m["case_status"] != RETURNED:
+            with reverts_with("WorkflowEngineCaseNotReturned", m["case"], m["case_status"]):
+                call()
+        elif not self._past(m["returned_at"] + DAY):
+            with reverts_with("WorkflowEngineCaseNotExpired", m["case"], m["returned_at"] + DAY):
+                call()
+        else:
+            tx = call()
+            assert bytes(tx.events["EnterpriseRejected"]["reasonHash"]) == EXPIRED_REASON
+            m["status"] = REJECTED
+            self._closed_case(m, CASE_EXPIRED)
+
+    def rule_contest(self, st_code):
+        uscc = self.codes[st_code]
+        m = self.m[uscc]
+        call = lambda: self.registry.contest(uscc, EVIDENCE, {"from": self.owner})  # noqa: E731
+        if m["status"] != APPLIED:
+            with reverts_with("EnterpriseRegistryTransitionNotAllowed", uscc, m["status"], A_CONTEST):
+                call()
+        elif m["contested"]:
+            with reverts_with("EnterpriseRegistryContestPending", uscc, m["case"], self.owner):
+                call()
+        elif self.engine.caseInfo(m["case"])[0] == self.owner:
+            with reverts_with("EnterpriseRegistryContestParty", uscc, self.owner):
+                call()
+        else:
+            call()
+            m["contested"], m["claimant"] = True, self.owner
+
+    def rule_dismiss(self, st_code):
+        uscc = self.codes[st_code]
+        m = self.m[uscc]
+        call = lambda: self.registry.dismissContest(uscc, REASON, {"from": self.reviewer})  # noqa: E731
+        if not m["contested"]:
+            with reverts_with("EnterpriseRegistryNoContest", uscc):
+                call()
+        else:
+            call()
+            m["contested"], m["claimant"] = False, brownie.ZERO_ADDRESS
 
     def rule_regulate(self, st_code, st_action):
         uscc = self.codes[st_code]
+        m = self.m[uscc]
         fn = {A_CHANGE: "recordChange", A_SUSPEND: "suspend", A_REINSTATE: "reinstate", A_DEREGISTER: "deregister"}
         args = (uscc, NAME_CHANGE, REASON) if st_action == A_CHANGE else (uscc, REASON)
         call = lambda: getattr(self.registry, fn[st_action])(*args, {"from": self.regulator})  # noqa: E731
-        if self.status[uscc] in TRANSITIONS[st_action]:
+        if m["status"] in TRANSITIONS[st_action]:
             call()
-            self.status[uscc] = TRANSITIONS[st_action][self.status[uscc]]
+            m["status"] = TRANSITIONS[st_action][m["status"]]
         else:
-            with reverts_with("EnterpriseRegistryTransitionNotAllowed", uscc, self.status[uscc], st_action):
+            with reverts_with("EnterpriseRegistryTransitionNotAllowed", uscc, m["status"], st_action):
                 call()
 
-    def invariant_statuses_match_the_model(self):
+    def rule_wait(self, st_days):
+        chain.sleep(st_days * DAY)
+
+    def rule_wait_a_month(self):
+        """Long enough for a reservation to end."""
+        chain.sleep(RESERVATION)
+
+    def invariant_records_match_the_model(self):
         for uscc in self.codes:
-            now = record(self.registry, uscc)
-            assert now["status"] == self.status[uscc] and now["caseId"] == self.case[uscc]
+            m, now = self.m[uscc], record(self.registry, uscc)
+            assert (now["status"], now["caseId"], now["contested"], now["reservedUntil"]) == (
+                m["status"], m["case"], m["contested"], m["reserved_until"])
+            assert self.registry.claimant(uscc) == m["claimant"]
             # decided exactly when the latest application is no longer pending
             assert (now["decidedAt"] == 0) == (now["status"] in (NONE, APPLIED))
             assert now["decidedAt"] == 0 or now["decidedAt"] >= now["appliedAt"]
+            if m["case"]:
+                assert self.engine.caseInfo(m["case"])[4] == m["case_status"]
+
+    def invariant_a_contested_code_is_never_registered_by_its_contested_case(self):
+        for uscc in self.codes:
+            m = self.m[uscc]
+            assert not (m["contested"] and m["status"] != APPLIED)
 
 
-def test_statuses_follow_the_allowed_transitions(state_machine, registry, engine, applicant, reviewer, regulator):
-    state_machine(_Enterprises, registry, engine, applicant, reviewer, regulator,
-                  settings={"max_examples": 20, "stateful_step_count": 25})
+def test_statuses_follow_the_allowed_transitions(state_machine, registry, engine, admin, applicant, owner, reviewer, regulator):
+    state_machine(_Enterprises, registry, engine, admin, applicant, owner, reviewer, regulator,
+                  settings={"max_examples": 40, "stateful_step_count": 30})

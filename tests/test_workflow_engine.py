@@ -18,7 +18,9 @@ STEPS = [(INTAKE, 1 * DAY), (REVIEW, 3 * DAY), (DECIDE, 2 * DAY)]
 LEVEL = 2  # minimum verification level of the test template
 NAME = keccak(text="食品经营许可")
 APPROVE, REJECT, RETURN = 0, 1, 2
-NONE, IN_REVIEW, RETURNED, APPROVED, REJECTED = 0, 1, 2, 3, 4
+NONE, IN_REVIEW, RETURNED, APPROVED, REJECTED, EXPIRED = 0, 1, 2, 3, 4, 5
+RETURN_EXPIRY = 30 * DAY  # the engine's default
+EXPIRED_REASON = keccak(text="govchain.WorkflowEngine.CaseExpired")  # ICaseHook.sol CASE_EXPIRED_REASON
 REASON = b"\x5a" * 32
 MATERIAL = b"\x6b" * 32
 SUBJECT = b"\x7c" * 32
@@ -58,7 +60,8 @@ def applicant(accounts):
 
 def info(engine, case_id):
     """caseInfo as a dict."""
-    keys = ("applicant", "templateId", "step", "stepCount", "status", "stepStartedAt", "deadline", "role", "subject")
+    keys = ("applicant", "templateId", "step", "stepCount", "status", "stepStartedAt", "deadline", "role", "subject",
+            "expiresAt")
     return dict(zip(keys, engine.caseInfo(case_id)))
 
 
@@ -95,6 +98,7 @@ def test_create_template_rejects_bad_input(engine, admin, accounts):
         (("WorkflowEngineInvalidStep", 1), ([(REVIEW, 60), (DECIDE, 0)], brownie.ZERO_ADDRESS)),
         (("WorkflowEngineInvalidStep", 0), ([(ADMIN_ROLE, 60)], brownie.ZERO_ADDRESS)),
         (("WorkflowEngineInvalidStep", 2), ([(REVIEW, 60)] * 2 + [(engine.CASE_OPENER_ROLE(), 60)], brownie.ZERO_ADDRESS)),
+        (("WorkflowEngineInvalidStep", 0), ([(engine.DEPARTMENT_REGISTRY_ROLE(), 60)], brownie.ZERO_ADDRESS)),
         (("WorkflowEngineInvalidHook", accounts[9]), ([(REVIEW, 60)], accounts[9])),
     ]
     for error, (steps, hook) in cases:
@@ -145,7 +149,7 @@ def test_open_case(engine, applicant):
     assert info(engine, 1) == {
         "applicant": applicant, "templateId": 1, "step": 0, "stepCount": 3, "status": IN_REVIEW,
         "stepStartedAt": tx.timestamp, "deadline": tx.timestamp + DAY, "role": "0x" + INTAKE.hex(),
-        "subject": "0x" + SUBJECT.hex(),
+        "subject": "0x" + SUBJECT.hex(), "expiresAt": 0,
     }
     assert not engine.isOverdue(1)
     # the subject is optional
@@ -238,11 +242,15 @@ def test_return_and_resubmit_restart_the_same_step(engine, applicant, officers, 
     returned = tx.events["CaseReturned"]
     assert (returned["caseId"], returned["applicant"], returned["step"], bytes(returned["reasonHash"])) == (
         case_id, applicant, 1, REASON)
-    assert (info(engine, case_id)["status"], info(engine, case_id)["deadline"]) == (RETURNED, 0)
+    returned_case = info(engine, case_id)
+    assert (returned_case["status"], returned_case["deadline"], returned_case["stepStartedAt"], returned_case["expiresAt"]) == (
+        RETURNED, 0, tx.timestamp, tx.timestamp + RETURN_EXPIRY)
     chain.sleep(10 * DAY)
     assert not engine.isOverdue(case_id)  # the clock is on the applicant
-    with reverts_with("WorkflowEngineCaseNotInReview", case_id, RETURNED):
-        engine.decide(case_id, APPROVE, ZERO32, {"from": officers[1]})
+    # a returned case is approved or returned again only after the applicant's material
+    for decision, reason in ((APPROVE, ZERO32), (RETURN, REASON)):
+        with reverts_with("WorkflowEngineCaseNotInReview", case_id, RETURNED):
+            engine.decide(case_id, decision, reason, {"from": officers[1]})
     with reverts_with("WorkflowEngineNotApplicant", case_id, accounts[18]):
         engine.resubmit(case_id, MATERIAL, {"from": accounts[18]})
     with reverts_with("WorkflowEngineMaterialRequired", case_id):
@@ -253,7 +261,101 @@ def test_return_and_resubmit_restart_the_same_step(engine, applicant, officers, 
     now = info(engine, case_id)
     assert (now["status"], now["step"], now["stepStartedAt"], now["deadline"]) == (
         IN_REVIEW, 1, tx.timestamp, tx.timestamp + 3 * DAY)
+    assert now["expiresAt"] == 0 and not engine.isOverdue(case_id)
+
+
+def test_a_returned_case_can_be_rejected(engine, applicant, officers):
+    """The review's lock: a returned case could be neither rejected nor closed. Its step's officer rejects it now."""
+    case_id = open_case(engine, applicant)
+    engine.decide(case_id, RETURN, REASON, {"from": officers[0]})
+    with reverts_with(*unauthorized(officers[1], INTAKE)):
+        engine.decide(case_id, REJECT, REASON, {"from": officers[1]})
+    with reverts_with("WorkflowEngineReasonRequired", case_id, REJECT):
+        engine.decide(case_id, REJECT, ZERO32, {"from": officers[0]})
+    assert info(engine, case_id)["status"] == RETURNED
+    tx = engine.decide(case_id, REJECT, REASON, {"from": officers[0]})
+    decided = tx.events["StepDecided"]
+    assert (decided["step"], decided["decision"], decided["officer"]) == (0, REJECT, officers[0])
+    assert dict(tx.events["CaseClosed"]) == {"caseId": case_id, "applicant": applicant, "approved": False}
+    closed = info(engine, case_id)
+    assert (closed["status"], closed["step"], closed["deadline"], closed["expiresAt"]) == (REJECTED, 0, 0, 0)
+    with reverts_with("WorkflowEngineCaseNotReturned", case_id, REJECTED):
+        engine.resubmit(case_id, MATERIAL, {"from": applicant})
+
+
+def test_a_returned_case_expires(engine, applicant, officers, accounts):
+    case_id = open_case(engine, applicant)
+    returned = engine.decide(case_id, RETURN, REASON, {"from": officers[0]})
+    expires_at = returned.timestamp + RETURN_EXPIRY
+    with reverts_with("WorkflowEngineCaseNotExpired", case_id, expires_at):
+        engine.expireCase(case_id, {"from": accounts[9]})
+    chain.sleep(RETURN_EXPIRY + 60)
+    # too late for the applicant's material ...
+    with reverts_with("WorkflowEngineCaseExpired", case_id, expires_at):
+        engine.resubmit(case_id, MATERIAL, {"from": applicant})
+    assert info(engine, case_id)["status"] == RETURNED
+    # ... and anyone may close it
+    tx = engine.expireCase(case_id, {"from": accounts[9]})
+    assert dict(tx.events["CaseExpired"]) == {"caseId": case_id, "applicant": applicant, "step": 0, "closedBy": accounts[9]}
+    assert "CaseClosed" not in tx.events
+    closed = info(engine, case_id)
+    assert (closed["status"], closed["step"], closed["deadline"], closed["expiresAt"]) == (EXPIRED, 0, 0, 0)
     assert not engine.isOverdue(case_id)
+    with reverts_with("WorkflowEngineCaseNotInReview", case_id, EXPIRED):
+        engine.decide(case_id, REJECT, REASON, {"from": officers[0]})
+    with reverts_with("WorkflowEngineCaseNotReturned", case_id, EXPIRED):
+        engine.resubmit(case_id, MATERIAL, {"from": applicant})
+    with reverts_with("WorkflowEngineCaseNotReturned", case_id, EXPIRED):
+        engine.expireCase(case_id, {"from": accounts[9]})
+    # only a returned case expires
+    other = open_case(engine, applicant)
+    with reverts_with("WorkflowEngineCaseNotReturned", other, IN_REVIEW):
+        engine.expireCase(other, {"from": accounts[9]})
+    with reverts_with("WorkflowEngineUnknownCase", 99):
+        engine.expireCase(99, {"from": accounts[9]})
+
+
+def test_return_expiry_is_set_by_governance(engine, admin, applicant, officers, accounts):
+    assert engine.returnExpiry() == RETURN_EXPIRY == engine.DEFAULT_RETURN_EXPIRY()
+    case_id = open_case(engine, applicant)
+    returned = engine.decide(case_id, RETURN, REASON, {"from": officers[0]})
+    low, high = engine.MIN_RETURN_EXPIRY(), engine.MAX_RETURN_EXPIRY()
+    assert (low, high) == (DAY, 365 * DAY)
+    for period in (0, low - 1, high + 1):
+        with reverts_with("WorkflowEngineInvalidReturnExpiry", period, low, high):
+            engine.setReturnExpiry(period, {"from": admin})
+    with reverts_with(*unauthorized(officers[0], ADMIN_ROLE)):
+        engine.setReturnExpiry(7 * DAY, {"from": officers[0]})
+    assert engine.returnExpiry() == RETURN_EXPIRY
+    tx = engine.setReturnExpiry(7 * DAY, {"from": admin})
+    assert dict(tx.events["ReturnExpirySet"]) == {"period": 7 * DAY}
+    # it applies to cases already returned
+    assert info(engine, case_id)["expiresAt"] == returned.timestamp + 7 * DAY
+    chain.sleep(7 * DAY + 60)
+    assert engine.expireCase(case_id, {"from": accounts[9]}).events["CaseExpired"]["caseId"] == case_id
+
+
+def test_no_officer_decides_their_own_case(engine, identity, officers, accounts):
+    """The officer of a step who applied for the case may not decide it; another holder of the role may."""
+    officer = officers[0]
+    identity.bindPerson(officer, keccak(text="officer-4"), keccak(text="tag-officer-4"), 2, {"from": accounts[12]})
+    case_id = open_case(engine, officer)
+    for decision, reason in ((APPROVE, ZERO32), (REJECT, REASON), (RETURN, REASON)):
+        with reverts_with("WorkflowEngineSelfDecision", case_id, officer):
+            engine.decide(case_id, decision, reason, {"from": officer})
+    assert (info(engine, case_id)["status"], info(engine, case_id)["step"]) == (IN_REVIEW, 0)
+    engine.grantRole(INTAKE, accounts[8], {"from": accounts[0]})
+    engine.decide(case_id, APPROVE, ZERO32, {"from": accounts[8]})
+    assert info(engine, case_id)["step"] == 1
+
+
+def test_the_expiry_reason_is_the_engines_alone(engine, applicant, officers):
+    """An officer cannot pass a rejection off as an expiry (hooks treat the two differently)."""
+    case_id = open_case(engine, applicant)
+    for decision in (REJECT, RETURN):
+        with reverts_with("WorkflowEngineReasonRequired", case_id, decision):
+            engine.decide(case_id, decision, EXPIRED_REASON, {"from": officers[0]})
+    assert info(engine, case_id)["status"] == IN_REVIEW
 
 
 def test_overdue_steps_are_visible(engine, applicant, officers):
@@ -314,6 +416,11 @@ def test_unauthorized_callers_are_rejected(engine, applicant, officers, accounts
         engine.openCaseFor(applicant, 1, SUBJECT, {"from": applicant})
     with reverts_with(*unauthorized(outsider, INTAKE)):
         engine.decide(case_id, APPROVE, ZERO32, {"from": outsider})
+    with reverts_with(*unauthorized(outsider, ADMIN_ROLE)):
+        engine.setReturnExpiry(7 * DAY, {"from": outsider})
+    with reverts_with(*unauthorized(outsider, engine.DEPARTMENT_REGISTRY_ROLE())):
+        engine.revokeOfficer(officers[0], {"from": outsider})
+    assert engine.hasRole(INTAKE, officers[0])
     engine.decide(case_id, RETURN, REASON, {"from": officers[0]})
     with reverts_with("WorkflowEngineNotApplicant", case_id, outsider):
         engine.resubmit(case_id, MATERIAL, {"from": outsider})
@@ -342,11 +449,13 @@ class _Cases:
     st_reason = strategy("bool")
     st_days = strategy("uint256", min_value=0, max_value=4)
 
-    def __init__(self, engine, applicant, officers, outsider):
+    def __init__(self, engine, applicant, officers, outsider, admin):
         self.engine, self.applicant, self.officers, self.outsider = engine, applicant, officers, outsider
+        self.admin = admin
 
     def setup(self):
-        self.cases: list[dict] = []  # case id - 1 -> {"step", "status", "started"}
+        self.engine.setReturnExpiry(DAY, {"from": self.admin})  # the shortest: returned cases expire often
+        self.cases: list[dict] = []  # case id - 1 -> {"step", "status", "started", "returned_at"}
         self.rule_open()
 
     def _record_started(self, case, tx):
@@ -355,7 +464,7 @@ class _Cases:
 
     def rule_open(self):
         tx = self.engine.openCase(1, SUBJECT, {"from": self.applicant})
-        case = {"step": 0, "status": IN_REVIEW, "started": []}
+        case = {"step": 0, "status": IN_REVIEW, "started": [], "returned_at": None}
         self._record_started(case, tx)
         self.cases.append(case)
         assert tx.return_value == len(self.cases)
@@ -376,7 +485,7 @@ class _Cases:
         reason = REASON if st_reason else ZERO32
         officer = self.officers[st_officer]
         call = lambda: self.engine.decide(case_id, st_decision, reason, {"from": officer})  # noqa: E731
-        if case["status"] != IN_REVIEW:
+        if case["status"] != IN_REVIEW and not (case["status"] == RETURNED and st_decision == REJECT):
             with reverts_with("WorkflowEngineCaseNotInReview", case_id, case["status"]):
                 call()
         elif st_officer != case["step"]:
@@ -391,7 +500,7 @@ class _Cases:
             if st_decision == APPROVE and case["step"] < len(STEPS) - 1:
                 case["step"] += 1
             elif st_decision == RETURN:
-                case["status"] = RETURNED
+                case["status"], case["returned_at"] = RETURNED, tx.timestamp
             else:
                 case["status"] = APPROVED if st_decision == APPROVE else REJECTED
             self._record_started(case, tx)
@@ -407,10 +516,40 @@ class _Cases:
         elif not st_reason:
             with reverts_with("WorkflowEngineNotApplicant", case_id, self.outsider):
                 self.engine.resubmit(case_id, MATERIAL, {"from": self.outsider})
+        elif self._expired(case):
+            with reverts_with("WorkflowEngineCaseExpired", case_id, case["returned_at"] + DAY):
+                self.engine.resubmit(case_id, MATERIAL, {"from": self.applicant})
         else:
             tx = self.engine.resubmit(case_id, MATERIAL, {"from": self.applicant})
-            case["status"] = IN_REVIEW
+            case["status"], case["returned_at"] = IN_REVIEW, None
             self._record_started(case, tx)
+
+    def rule_expire(self, st_case):
+        """Anyone closes a case; only a returned one past its expiry closes."""
+        if not self.cases:
+            return
+        index = st_case % len(self.cases)
+        case, case_id = self.cases[index], index + 1
+        call = lambda: self.engine.expireCase(case_id, {"from": self.outsider})  # noqa: E731
+        if case["status"] != RETURNED:
+            with reverts_with("WorkflowEngineCaseNotReturned", case_id, case["status"]):
+                call()
+        elif not self._expired(case):
+            with reverts_with("WorkflowEngineCaseNotExpired", case_id, case["returned_at"] + DAY):
+                call()
+        else:
+            assert call().events["CaseExpired"]["step"] == case["step"]
+            case["status"] = EXPIRED
+
+    def _expired(self, case):
+        """Whether the next block is past the case's expiry (a block is mined first, so that time
+        slept is on chain, and kept clear of the boundary second)."""
+        expires_at = case["returned_at"] + DAY
+        chain.mine()
+        if abs(brownie.web3.eth.get_block("latest")["timestamp"] - expires_at) < 60:
+            chain.sleep(120)
+            chain.mine()
+        return brownie.web3.eth.get_block("latest")["timestamp"] > expires_at
 
     def rule_wait(self, st_days):
         chain.sleep(st_days * DAY)
@@ -430,6 +569,6 @@ class _Cases:
             assert started[-1] == case["step"]
 
 
-def test_cases_never_skip_nor_go_back(state_machine, engine, applicant, officers, accounts):
-    state_machine(_Cases, engine, applicant, officers, accounts[9],
+def test_cases_never_skip_nor_go_back(state_machine, engine, applicant, officers, accounts, admin):
+    state_machine(_Cases, engine, applicant, officers, accounts[9], admin,
                   settings={"max_examples": 20, "stateful_step_count": 25})

@@ -35,6 +35,8 @@ class Enterprise:
     applied_at: int
     decided_at: int
     case_id: int
+    contested: bool  # a contest of the pending application waits for an officer
+    reserved_until: int  # after an upheld contest: only the claimant may apply until then; else 0
 
 
 class EnterpriseClient(ContractClient):
@@ -42,8 +44,20 @@ class EnterpriseClient(ContractClient):
 
     def get(self, uscc: str) -> Enterprise:
         """The enterprise's record (the USCC is validated first: a bad code raises InvalidUSCC)."""
-        status, applied_at, decided_at, case_id = self.functions.enterprise(uscc_bytes(uscc)).call()
-        return Enterprise(uscc, EnterpriseStatus(status), applied_at, decided_at, case_id)
+        status, applied_at, decided_at, case_id, contested, reserved_until = self.functions.enterprise(uscc_bytes(uscc)).call()
+        return Enterprise(uscc, EnterpriseStatus(status), applied_at, decided_at, case_id, contested, reserved_until)
+
+    def claimant(self, uscc: str) -> str:
+        """The pending contest's contestant, or whom an upheld contest reserved the code for (zero address: nobody)."""
+        return str(self.functions.claimant(uscc_bytes(uscc)).call())
+
+    def contest(self, uscc: str, evidence_hash: bytes) -> Receipt:
+        """Contest the pending application for `uscc` (the caller claims the enterprise)."""
+        return self._transact(self.functions.contest(uscc_bytes(uscc), evidence_hash))
+
+    def dismiss_contest(self, uscc: str, reason_hash: bytes) -> Receipt:
+        """An officer of the case's current step dismisses the pending contest."""
+        return self._transact(self.functions.dismissContest(uscc_bytes(uscc), reason_hash))
 
     def apply(self, uscc: str, name_hash: bytes, legal_rep_commitment: bytes, capital_fen: int, scope_hash: bytes) -> Receipt:
         return self._transact(

@@ -21,6 +21,7 @@ class CaseStatus(IntEnum):
     RETURNED = 2
     APPROVED = 3
     REJECTED = 4
+    EXPIRED = 5
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Case:
     role: str
     subject: str
     overdue: bool
+    expires_at: int  # while RETURNED: the last moment to resubmit (then anyone may expire it); else 0
 
 
 class UnknownCase(ClientError):
@@ -52,7 +54,7 @@ class WorkflowClient(ContractClient):
         info = self.functions.caseInfo(case_id).call()
         return Case(
             case_id, info[0], info[1], info[2], info[3], CaseStatus(info[4]), info[5], info[6],
-            "0x" + bytes(info[7]).hex(), "0x" + bytes(info[8]).hex(), self.functions.isOverdue(case_id).call(),
+            "0x" + bytes(info[7]).hex(), "0x" + bytes(info[8]).hex(), self.functions.isOverdue(case_id).call(), info[9],
         )  # fmt: skip
 
     def open_case(self, template_id: int, subject: bytes = b"\0" * 32) -> Receipt:
@@ -65,3 +67,7 @@ class WorkflowClient(ContractClient):
 
     def resubmit(self, case_id: int, material_hash: bytes) -> Receipt:
         return self._transact(self.functions.resubmit(case_id, material_hash))
+
+    def expire(self, case_id: int) -> Receipt:
+        """Closes a returned case whose applicant let the return expiry pass (anyone may)."""
+        return self._transact(self.functions.expireCase(case_id))

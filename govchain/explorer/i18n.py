@@ -26,6 +26,7 @@ CASE_STATUS = {
     "RETURNED": ("退回补正", "returned for material"),
     "APPROVED": ("已批准", "approved"),
     "REJECTED": ("不予批准", "rejected"),
+    "EXPIRED": ("逾期未补正", "expired"),
 }
 DECISION = {"APPROVE": ("通过", "approved"), "REJECT": ("驳回", "rejected"), "RETURN": ("退回补正", "returned")}
 EVENT = {
@@ -35,6 +36,7 @@ EVENT = {
     "CaseReturned": ("退回补正", "returned to applicant"),
     "CaseResubmitted": ("补正后重新提交", "resubmitted"),
     "CaseClosed": ("办结", "case closed"),
+    "CaseExpired": ("逾期未补正，办结", "expired, closed"),
     "EnterpriseApplied": ("申请设立登记", "applied for registration"),
     "EnterpriseRegistered": ("准予登记", "registered"),
     "EnterpriseRejected": ("不予登记", "rejected"),
@@ -44,6 +46,10 @@ EVENT = {
     "EnterpriseDeregistered": ("注销", "deregistered"),
     "CreditRecordSealed": ("密封信用记录（仅承诺值公开）", "sealed credit record (only its commitment is public)"),
     "SealedCreditRecordRevoked": ("密封信用记录已撤销", "sealed credit record revoked"),
+    "EnterpriseContested": ("异议申请", "application contested"),
+    "EnterpriseContestDismissed": ("异议驳回", "contest dismissed"),
+    "EnterpriseContestUpheld": ("异议成立", "contest upheld"),
+    "EnterpriseContestLapsed": ("异议失效", "contest lapsed"),
 }
 ROLE = {
     "DEFAULT_ADMIN_ROLE": ("治理管理员", "governance admin"),
@@ -61,6 +67,7 @@ ROLE = {
     "PROPOSER_ROLE": ("治理提案人", "governance proposer"),
     "EXECUTOR_ROLE": ("治理执行人", "governance executor"),
     "CANCELLER_ROLE": ("治理撤销人", "governance canceller"),
+    "DEPARTMENT_REGISTRY_ROLE": ("部门名册（离岗收回权限）", "department registry (revokes leavers)"),
 }
 
 

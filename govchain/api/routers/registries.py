@@ -49,7 +49,7 @@ def enterprise(uscc: str = UsccPath, portal: Portal = PortalDep) -> Any:
 
 # --- cases -------------------------------------------------------------------------------------
 
-CASE_STATUSES = "^(IN_REVIEW|RETURNED|APPROVED|REJECTED)$"
+CASE_STATUSES = "^(IN_REVIEW|RETURNED|APPROVED|REJECTED|EXPIRED)$"
 
 
 def case_row(portal: Portal, row: Any) -> dict[str, Any]:
