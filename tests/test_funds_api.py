@@ -199,3 +199,13 @@ def test_search_finds_programs_and_budgets(client, funds):
     assert [(h["kind"], h["path"]) for h in hits] == [("program", f"/program/{funds['subsidy']}")]
     assert get(client, "/api/search", q=f"budget #{funds['budget']}")["hits"][0]["path"] == f"/budget/{funds['budget']}"
     assert get(client, "/api/search", q="program 999")["hits"] == []
+
+
+def test_transactions_that_move_money_are_decoded_not_500(client, funds):
+    """Issue 10's first P0, as the review met it: every money-moving transaction's API answer and page
+    (ERC20 Transfer's `from` is a Python keyword) is served, with its token transfers."""
+    for receipt in (funds["wallet_execution"].receipt, funds["execution"].receipt):
+        tx = get(client, f"/api/transactions/{receipt.tx_hash}")
+        transfers = [e for e in tx["events"] if e["event"] == "Transfer"]
+        assert transfers, tx["events"]
+        assert client.get(f"/tx/{receipt.tx_hash}").status_code == 200
