@@ -3,8 +3,10 @@ a commitment's payouts with their Merkle proofs, bank-settled refunds, and the b
 programs → batches flows.
 
 Everything comes from the index (events and the fund-flow projection, govchain.indexer.funds); only
-`merkle_root` reads the chain. A payout is `paid` or `withheld` (not paid: the identity was revoked,
-or its account changed after approval). A bank-settled batch's tree is rebuilt from its recorded
+`merkle_root` reads the chain. A payout is `paid`, `refunded` or `partly_refunded` (money sent back
+to the program since), or `withheld` (not paid: the identity was revoked, or its account changed
+after approval); an entry left out of a batch at proposal (no proof of life, identity revoked) is
+`refused`. A bank-settled batch's tree is rebuilt from its recorded
 (not withheld) records, in order, with `govchain.domain.payout_leaf`, exactly as the ledger computes
 its root and `DisbursementClient.execute_bank` rebuilds it. A bank refund is `pending` until the bank
 or a second officer confirms it; only then is it refunded.
@@ -12,7 +14,7 @@ or a second officer confirms it; only then is it refunded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -21,8 +23,10 @@ from govchain.clients.funds import WITHHELD_REASONS, withheld_reason
 from govchain.connection import Suite
 from govchain.domain import MerkleTree, payout_leaf
 from govchain.indexer.funds import (
-    PAID, PENDING, WITHHELD, bank_refund_outcomes, bank_refunds, batches, executions, payouts, refunds,
+    CANCELLED, CONFIRMED, PAID, PENDING, WITHHELD, bank_refund_outcomes, bank_refunds, batch_entries, batches, executions, payouts, refunds,
 )  # fmt: skip
+from govchain.indexer.schema import blocks
+from govchain.payout_lookup import REFUSAL_TEXT, enrollment_indexes, program_infos, refusals_of
 from govchain.views import _all, bytes_text
 
 def payout_status_text(status: str, current: str | None = None) -> str:
@@ -194,27 +198,55 @@ def money_disbursed(engine: Engine) -> int:
 # --- payouts -----------------------------------------------------------------------------------
 
 
+REFUNDED, PARTLY_REFUNDED, REFUSED = "refunded", "partly_refunded", "refused"
+REFUND_KINDS = {"wallet": "wallet refund", "bank": "bank refund confirmed"}
+
+
+@dataclass(frozen=True)
+class PayoutRefund:
+    """Money of one payout sent back to its program, or asked back from the bank."""
+
+    kind: str  # "wallet": pulled back from the payee's account; "bank": returned by the bank, re-minted once confirmed
+    amount: int  # fen
+    status: str  # "refunded" (a wallet refund, or a confirmed bank refund), PENDING (not refunded yet) or CANCELLED
+    refund_id: int | None  # bank refunds: the request
+    tx_hash: str  # the refund (wallet), the confirmation (refunded bank refund), else the request or its cancellation
+    timestamp: int  # block time of that transaction
+
+
 @dataclass(frozen=True)
 class PayoutRow:
+    """One outcome for a beneficiary in one batch: paid (perhaps refunded since), withheld at execution
+    (nothing paid) or refused at proposal (left out of the batch, nothing paid)."""
+
     batch_id: int
-    position: int
+    position: int | None  # in the batch's content; None when refused (no entry)
     program_id: int
     period: int
     mode: str
     beneficiary: str
     account: str | None
     settlement_ref: str | None
-    amount: int  # fen approved; paid unless withheld
-    block_number: int
-    tx_hash: str
+    amount: int | None  # fen approved; paid unless withheld; None when refused (PayoutRefused names no amount)
+    block_number: int  # execution (refused: proposal)
+    tx_hash: str  # execution (refused: proposal)
     proof: list[str] | None = None  # recorded bank-settled: the Merkle proof of its leaf in the batch's tree
     leaf: str | None = None
-    status: str = PAID  # PAID or WITHHELD
-    withheld_reason: str | None = None  # WITHHELD_REASONS code
+    status: str = PAID  # PAID, REFUNDED, PARTLY_REFUNDED, WITHHELD or REFUSED
+    withheld_reason: str | None = None  # withheld: a WITHHELD_REASONS code
     current_account: str | None = None  # withheld: the account bound at execution (zero: revoked)
     refunded: int = 0  # fen refunded to the program
     refund_pending: int = 0  # fen of bank refunds requested, not yet confirmed
     status_text: str = PAID
+    reason: str | None = None  # withheld: a WITHHELD_REASONS code; refused: a payout_lookup.REFUSALS code
+    index: int | None = None  # the beneficiary's enrolment index in the program (Disbursements.isPaid)
+    timestamp: int = 0  # block time of `tx_hash`
+    program_name: str = ""
+    program_name_en: str | None = None
+    period_due_at: int | None = None  # when the period fell due (the program's calendar)
+    period_month: str | None = None  # the month the period pays, "YYYY-MM" (China time)
+    refunds: list[PayoutRefund] = field(default_factory=list)
+    paid_later_in: int | None = None  # withheld or refused: the batch that paid this program period afterwards
 
 
 def batch_tree(engine: Engine, batch_id: int) -> MerkleTree | None:
@@ -230,21 +262,68 @@ def batch_tree(engine: Engine, batch_id: int) -> MerkleTree | None:
     return MerkleTree.build([payout_leaf(batch_id, _b32(b), int(a), _b32(r)) for b, a, r in rows])
 
 
+def _refunds_of(engine: Engine, conn: Any, commitment: str, modes: dict[int, str]) -> dict[int, list[PayoutRefund]]:
+    """Batch -> the refunds of `commitment`'s payout in it: done (PayoutRefunded; a confirmed bank
+    refund names its request as reason), then bank refund requests still pending or cancelled."""
+    out: dict[int, list[PayoutRefund]] = {}
+    done = select(refunds, blocks.c.timestamp).join(blocks, blocks.c.number == refunds.c.block_number).where(refunds.c.beneficiary == commitment)
+    for r in conn.execute(done.order_by(refunds.c.block_number, refunds.c.log_index)):
+        bank = modes.get(r.batch_id) == "bank"
+        out.setdefault(r.batch_id, []).append(PayoutRefund("bank" if bank else "wallet", int(r.amount), REFUNDED,
+                                                           int(r.reason_hash, 16) if bank else None, r.tx_hash, int(r.timestamp)))  # fmt: skip
+    open_requests = [b for b in reversed(bank_refund_list(engine, commitment=commitment, conn=conn)) if b.status != CONFIRMED]
+    times = dict(conn.execute(select(blocks.c.number, blocks.c.timestamp).where(blocks.c.number.in_({b.requested_block for b in open_requests}))).all())
+    for b in open_requests:
+        tx = b.resolved_tx if b.status == CANCELLED and b.resolved_tx else b.requested_tx
+        out.setdefault(b.batch_id, []).append(PayoutRefund("bank", b.amount, b.status, b.refund_id, tx, int(times.get(b.requested_block, 0))))
+    return out
+
+
+def _status(status: str, amount: int, refunded: int) -> str:
+    if status != PAID or not refunded:
+        return status
+    return REFUNDED if refunded >= amount else PARTLY_REFUNDED
+
+
+def _status_text(status: str, reason: str | None, refunds: list[PayoutRefund]) -> str:
+    """The status in words: `paid`, `refunded (wallet refund)`, `withheld (identity revoked)`, `refused (no proof of life)`..."""
+    if status in (REFUNDED, PARTLY_REFUNDED):
+        kinds = sorted({REFUND_KINDS[r.kind] for r in refunds if r.status == REFUNDED})
+        return f"{status.replace('_', ' ')} ({', '.join(kinds)})"
+    if status == WITHHELD:
+        return f"{WITHHELD} ({WITHHELD_REASONS.get(reason or '', reason)})"
+    if status == REFUSED:
+        return f"{REFUSED} ({REFUSAL_TEXT.get(reason or '', reason)})"
+    return status
+
+
 def payouts_of(engine: Engine, commitment: str, trees: Any = None) -> list[PayoutRow]:
-    """Every payout to beneficiary `commitment` (0x hex), oldest first, paid or withheld; recorded
-    bank-settled ones with their Merkle proof; each with what was refunded and what is pending.
-    `trees(batch_id)` may supply cached trees (default: rebuilt)."""
+    """Every outcome for beneficiary `commitment` (0x hex), oldest first: payouts of executed batches
+    (paid, refunded or partly refunded, or withheld at execution) and entries refused at proposal,
+    each with its program's name, the month its period pays, the block time, its enrolment index,
+    its refunds (done, pending, cancelled) and, when not paid, the batch that paid that period later.
+    Recorded bank-settled payouts carry their Merkle proof. `trees(batch_id)` may supply cached
+    trees (default: rebuilt)."""
     commitment = commitment.lower()
-    query = select(payouts).where(payouts.c.beneficiary == commitment).order_by(payouts.c.block_number, payouts.c.position)
+    query = (
+        select(payouts, blocks.c.timestamp, batch_entries.c.idx)
+        .join(blocks, blocks.c.number == payouts.c.block_number)
+        .outerjoin(batch_entries, (batch_entries.c.batch_id == payouts.c.batch_id) & (batch_entries.c.position == payouts.c.position))
+        .where(payouts.c.beneficiary == commitment)
+    )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-        back = dict(conn.execute(
-            select(refunds.c.batch_id, func.sum(refunds.c.amount)).where(refunds.c.beneficiary == commitment).group_by(refunds.c.batch_id)
-        ).all())  # fmt: skip
-        pending: dict[int, int] = {}
-        for refund in bank_refund_list(engine, commitment=commitment, conn=conn):
-            if refund.status == PENDING:
-                pending[refund.batch_id] = pending.get(refund.batch_id, 0) + refund.amount
+        back = _refunds_of(engine, conn, commitment, {r.batch_id: r.mode for r in rows})
+    refused = refusals_of(engine, commitment)
+    programs = program_infos(engine) if rows or refused else {}
+    indexes = enrollment_indexes(engine, commitment)
+
+    def program(pid: int, period: int) -> dict[str, Any]:
+        info = programs.get(pid)
+        if info is None:
+            return {"program_name": f"#{pid}"}
+        return {"program_name": info.name, "program_name_en": info.name_en, "period_due_at": info.due_at(period), "period_month": info.month(period)}
+
     out = []
     for r in rows:
         proof = leaf = None
@@ -254,10 +333,26 @@ def payouts_of(engine: Engine, commitment: str, trees: Any = None) -> list[Payou
                 proof = ["0x" + p.hex() for p in tree.proof(r.leaf_index)]
                 leaf = "0x" + tree.leaves[r.leaf_index].hex()
         reason = withheld_reason(r.current) if r.status == WITHHELD else None
+        refunds_ = back.get(r.batch_id, [])
+        refunded = sum(x.amount for x in refunds_ if x.status == REFUNDED)
+        status = _status(r.status, int(r.amount), refunded)
         out.append(PayoutRow(r.batch_id, r.position, r.program_id, r.period, r.mode, r.beneficiary, r.account, r.settlement_ref,
-                             int(r.amount), r.block_number, r.tx_hash, proof, leaf, r.status, reason, r.current,
-                             int(back.get(r.batch_id) or 0), pending.get(r.batch_id, 0), payout_status_text(r.status, r.current)))  # fmt: skip
-    return out
+                             int(r.amount), r.block_number, r.tx_hash, proof, leaf, status, reason, r.current, refunded,
+                             sum(x.amount for x in refunds_ if x.status == PENDING), _status_text(status, reason, refunds_), reason,
+                             None if r.idx is None else int(r.idx), int(r.timestamp), refunds=refunds_, **program(r.program_id, r.period)))  # fmt: skip
+    for x in refused:
+        index = indexes.get(x.program_id)
+        out.append(PayoutRow(x.batch_id, None, x.program_id, x.period, x.mode, commitment, None, None, None, x.block_number, x.tx_hash,
+                             status=REFUSED, status_text=_status_text(REFUSED, x.reason, []), reason=x.reason,
+                             index=index[0] if index else None, timestamp=x.timestamp, **program(x.program_id, x.period)))  # fmt: skip
+    out.sort(key=lambda p: (p.block_number, -1 if p.position is None else p.position))
+    paid = {(p.program_id, p.period): p for p in out if p.status in (PAID, REFUNDED, PARTLY_REFUNDED)}
+    return [
+        replace(p, paid_later_in=paid[(p.program_id, p.period)].batch_id)
+        if p.status in (WITHHELD, REFUSED) and (p.program_id, p.period) in paid and paid[(p.program_id, p.period)].block_number >= p.block_number
+        else p
+        for p in out
+    ]
 
 
 # --- bank-settled refunds ------------------------------------------------------------------------

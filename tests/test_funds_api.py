@@ -90,7 +90,8 @@ def test_payouts_carry_proofs_the_chain_accepts(client, funds):
     wallet_person = funds["commitments"][1]
     [wallet] = get(client, "/api/payouts", commitment="0x" + wallet_person.hex())["items"]
     assert wallet["mode"] == "wallet" and wallet["proof"] is None and wallet["amount"] == 100_000
-    assert get(client, "/api/payouts", commitment="0x" + funds["commitments"][0].hex())["items"] == []  # refused
+    [refused] = get(client, "/api/payouts", commitment="0x" + funds["commitments"][0].hex())["items"]  # no proof of life
+    assert (refused["status"], refused["reason"], refused["amount"], refused["batch_id"]) == ("refused", "no_attestation", None, funds["wallet"].batch_id)
 
 
 def test_traces(client, funds):
@@ -113,7 +114,7 @@ def test_a_payout_withheld_at_execution_shows_as_withheld_never_as_paid(client, 
     assert withheld.reason == "account changed after approval"
     items = get(client, "/api/payouts", commitment="0x" + CITIZEN.hex())["items"]
     [row] = [i for i in items if i["batch_id"] == wallet_id]
-    assert row["status"] == "withheld" and row["withheld_reason"] == "account_changed"
+    assert row["status"] == "withheld" and row["withheld_reason"] == row["reason"] == "account_changed"
     assert row["status_text"] == "withheld (account changed after approval)"
     assert row["current_account"] == funds["recovered"] and row["account"] != funds["recovered"]
     assert row["proof"] is None and row["amount"] == 100_000

@@ -110,16 +110,18 @@ def test_verify_my_payment_checks_the_proof_against_the_chain(page, base_url, fu
     page.fill("#id-number", ID_NUMBER)
     page.fill("#salt", "0x" + SALT.hex())
     page.click("#verify-button")
-    page.wait_for_selector("#payout-list tr[data-verified]")
-    row = page.locator(f"#payout-list tbody tr[data-batch='{funds['bank'].batch_id}']")
+    page.wait_for_selector("#payout-list li[data-mode='bank'][data-verified]")
+    row = page.locator(f"#payout-list li[data-batch='{funds['bank'].batch_id}']")
     assert row.get_attribute("data-verified") == "true" and row.get_attribute("data-status") == "paid"
     assert "已核验" in row.inner_text()
-    assert row.locator("td.refunds").get_attribute("data-pending") == str(CITIZEN_REFUND)  # requested, not refunded
-    assert "退回待确认 ¥100.00" in row.inner_text() and "已退回" not in row.inner_text()
-    # the pension approved before the citizen's key was recovered was withheld: shown so, never as paid
-    withheld = page.locator(f"#payout-list tbody tr[data-batch='{funds['wallet'].batch_id}']")
-    assert withheld.get_attribute("data-status") == "withheld" and withheld.get_attribute("data-verified") is None
-    assert "暂停发放，未支付（批准后账户已变更）" in withheld.inner_text()
+    assert row.locator("tr.refunds td").get_attribute("data-pending") == str(CITIZEN_REFUND)  # requested, not refunded
+    assert "银行退回 ¥100.00，待银行或第二名工作人员确认（尚未退回）" in row.inner_text() and "已确认" not in row.inner_text()
+    # the pension approved before the citizen's key was recovered was withheld: shown so, never as paid, and the chain agrees
+    withheld = page.locator(f"#payout-list li[data-batch='{funds['wallet'].batch_id}']")
+    assert withheld.get_attribute("data-status") == "withheld"
+    assert "暂停发放，未支付" in withheld.inner_text() and "批准后账户已变更" in withheld.inner_text()
+    page.wait_for_selector(f"#payout-list li[data-batch='{funds['wallet'].batch_id}'][data-verified='true']")
+    assert "链上记录为暂停发放" in withheld.locator("tr.check").inner_text()
     shot(page, "verify-my-payment-verified")
 
     # a tampered proof (as a lying server would send) is not verified: the browser checks the chain's root
@@ -127,7 +129,7 @@ def test_verify_my_payment_checks_the_proof_against_the_chain(page, base_url, fu
         status=200, content_type="application/json", body=_tampered(route.fetch().json())
     ))  # fmt: skip
     page.click("#verify-button")
-    page.wait_for_selector("#payout-list tr[data-verified='false']")
+    page.wait_for_selector("#payout-list li[data-verified='false']")
     assert "未通过" in page.inner_text("#payout-list")
 
     leaks = [ID_NUMBER, ID_NUMBER.lower(), ID_NUMBER[:17]]

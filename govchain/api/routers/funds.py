@@ -1,8 +1,9 @@
 """Fiscal funds (财政资金): budgets, programs, batches, payouts (commitments only), bank-settled refunds,
 fund-flow traces, and the on-chain Merkle root a citizen checks their bank-settled payout against.
 
-A payout is `paid` or `withheld` (identity revoked, or account changed after approval: never paid);
-a bank refund is `pending` until the bank or a second officer confirms it, then `confirmed`."""
+A payout is `paid`, `refunded` or `partly_refunded`, `withheld` (identity revoked, or account changed
+after approval: never paid) or `refused` at proposal (e.g. no proof of life); a bank refund is
+`pending` until the bank or a second officer confirms it, then `confirmed`."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any, Callable, TypeVar
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import Field
 
-from govchain import fund_views, tracer
+from govchain import fund_views, payout_lookup, tracer
 from govchain.api.common import Paging, PortalDep, list_route
 from govchain.api.models import ERROR_RESPONSES, Hash32, Model
 from govchain.portal import NotFound, Portal, SearchHit
@@ -94,26 +95,76 @@ class Batch(Model):
     withheld_amount: int | None = Field(None, description="fen withheld at execution")
 
 
+class PayoutRefund(Model):
+    kind: str = Field(description="wallet (pulled back from the payee's account) or bank (returned by the bank, re-minted once confirmed)")
+    amount: int = Field(description="fen")
+    status: str = Field(description="refunded, pending (a bank refund awaiting the bank or a second officer: not refunded) or cancelled")
+    refund_id: int | None = Field(description="bank refunds: the request")
+    tx_hash: str = Field(description="the refund or its confirmation; for a pending or cancelled bank refund, the request or cancellation")
+    timestamp: int = Field(description="block time of that transaction")
+
+
 class Payout(Model):
+    """One outcome for the beneficiary in one batch (see govchain.payout_lookup for what is revealed)."""
+
     batch_id: int
-    position: int
+    position: int | None = Field(description="the entry's position in the batch; null when refused at proposal")
     program_id: int
     period: int
     mode: str
     beneficiary: str
     account: str | None
     settlement_ref: str | None
-    amount: int
-    block_number: int
-    tx_hash: str
+    amount: int | None = Field(description="fen approved (paid unless withheld); null when refused at proposal")
+    block_number: int = Field(description="the execution's block (refused: the proposal's)")
+    tx_hash: str = Field(description="the execution (refused: the proposal)")
+    timestamp: int = Field(description="block time of tx_hash: the date of the payment")
     proof: list[str] | None = Field(None, description="recorded bank-settled payouts: Merkle proof against the batch's on-chain root")
     leaf: str | None = None
-    status: str = Field("paid", description="paid, or withheld (nothing paid: identity revoked or account changed after approval)")
-    withheld_reason: str | None = Field(None, description="identity_revoked or account_changed")
+    status: str = Field(description="paid, refunded, partly_refunded, withheld (nothing paid) or refused (left out of the batch, nothing paid)")
+    reason: str | None = Field(None, description="withheld: identity_revoked or account_changed; refused: identity_revoked, no_attestation or attestation_expired")
+    withheld_reason: str | None = Field(None, description="withheld: identity_revoked or account_changed")
     current_account: str | None = Field(None, description="withheld: the account bound at execution (zero when revoked)")
     refunded: int = Field(0, description="fen refunded to the program")
     refund_pending: int = Field(0, description="fen of bank refunds requested and not yet confirmed (not refunded)")
-    status_text: str = Field("paid", description="the status in words, e.g. 'withheld (identity revoked)'")
+    refunds: list[PayoutRefund] = Field(default_factory=list)
+    status_text: str = Field(description="the status in words, e.g. 'refunded (wallet refund)', 'refused (no proof of life)'")
+    index: int | None = Field(None, description="the beneficiary's enrolment index in the program: Disbursements.isPaid(program_id, period, index)")
+    program_name: str
+    program_name_en: str | None = None
+    period_due_at: int | None = Field(None, description="when the period fell due (start + period × interval of the program's terms)")
+    period_month: str | None = Field(None, description="the month the period pays, YYYY-MM (China time)")
+    paid_later_in: int | None = Field(None, description="withheld or refused: the batch that paid this program period afterwards")
+
+
+class Enrolment(Model):
+    program_id: int
+    program_name: str
+    program_name_en: str | None
+    index: int = Field(description="permanent enrolment index")
+    active: bool = Field(description="on the program's list now (read from the chain)")
+    enrolled_at: int = Field(description="block time of the first enrolment")
+
+
+class Beneficiary(Model):
+    commitment: str
+    registered: bool = Field(description="bound in the e-ID registry: if false, the ID number or the salt that produced this commitment is not the registered one")
+    revoked: bool = Field(description="the e-ID binding was revoked")
+    enrolments: list[Enrolment]
+
+
+class OnChainPayout(Model):
+    batch_id: int
+    program_id: int
+    period: int
+    index: int
+    beneficiary: str = Field(description="ProgramRegistry.beneficiaryAt(program_id, index): compare with your own commitment")
+    batch_status: str = Field(description="none, proposed, approved, executed or cancelled")
+    is_paid: bool = Field(description="Disbursements.isPaid(program_id, period, index): paid or reserved (released when withheld)")
+    refunded: int = Field(description="Disbursements.payoutState: fen refunded")
+    refund_pending: int = Field(description="Disbursements.payoutState: fen of bank refunds awaiting confirmation")
+    withheld: bool = Field(description="Disbursements.payoutState: withheld at execution, nothing paid")
+    block_number: int = Field(description="the block read")
 
 
 class BankRefund(Model):
@@ -225,13 +276,28 @@ def merkle_root(batch_id: int = Id(), portal: Portal = PortalDep) -> Any:
 
 
 @list_route(router, "/payouts", Payout, name="payouts",
-            summary="A beneficiary commitment's payouts, paid or withheld (recorded bank-settled ones with their Merkle proof)")  # fmt: skip
+            summary="A beneficiary commitment's payouts, oldest first: paid, refunded, withheld or refused, with the reason (bank-settled ones with their Merkle proof)")  # fmt: skip
 def payout_list(
     commitment: str = Query(pattern=r"^0x[0-9a-fA-F]{64}$", description="the beneficiary's identity commitment (0x + 64 hex)"),
     paging: Paging = Depends(),
     portal: Portal = PortalDep,
 ) -> dict[str, Any]:
     return paging.page(payouts_with_proofs(portal, commitment))
+
+
+@router.get("/beneficiaries/{commitment}", response_model=Beneficiary,
+            summary="Whether a commitment is a registered e-ID and where it is enrolled (public events; tells a wrong salt from no payout)")  # fmt: skip
+def beneficiary(commitment: str = CommitmentPath(), portal: Portal = PortalDep) -> Any:
+    return portal.detail("funds.beneficiary", commitment.lower(), lambda: payout_lookup.beneficiary_view(portal.suite, portal.engine, commitment))
+
+
+@router.get("/batches/{batch_id}/payouts/{index}", response_model=OnChainPayout,
+            summary="A payout as the ledger records it now, read from the chain: isPaid(program, period, index) and payoutState")  # fmt: skip
+def on_chain_payout(batch_id: int = Id(), index: int = Path(ge=0, le=2**32 - 1, description="the enrolment index"), portal: Portal = PortalDep) -> Any:
+    try:
+        return portal.detail("funds.on_chain_payout", (batch_id, index), lambda: payout_lookup.on_chain_payout(portal.suite, batch_id, index))
+    except payout_lookup.UnknownPayout as exc:
+        raise NotFound(str(exc)) from None
 
 
 @list_route(router, "/bank-refunds", BankRefund, name="bank_refunds",
