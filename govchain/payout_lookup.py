@@ -34,7 +34,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import Engine, select
 

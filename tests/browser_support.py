@@ -1,6 +1,9 @@
 """The explorer in a real headless browser: the app under uvicorn on a free port, Debian's Chromium
 driven by Playwright, citizens' pages at desktop (1280 px) and phone (390 px) widths, screenshots
-into reports/screenshots/, and the check that nothing personal left the browser."""
+into reports/screenshots/, and the check that nothing personal left the browser.
+
+The `base_url` and `browser` fixtures (tests/conftest.py) use `served` and `chromium`; a test module
+using them defines its own `portal`."""
 
 from __future__ import annotations
 

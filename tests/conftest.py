@@ -180,3 +180,24 @@ def suite_deployment(w3: Any, artifacts: Any, tmp_path_factory: Any) -> Any:
 
     path = tmp_path_factory.mktemp("deployments") / f"{w3.eth.chain_id}.json"
     return deploy_suite(w3, make_sender(w3, artifacts), artifacts, path)
+
+
+# --- the explorer in a real browser (tests/browser_support.py); a module using these defines `portal` ---
+
+
+@pytest.fixture(scope="module")
+def base_url(portal: Any) -> Iterator[str]:
+    """The app over the module's `portal` under uvicorn, for the module."""
+    from browser_support import served
+
+    with served(portal) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, for the module."""
+    from browser_support import chromium
+
+    with chromium() as launched:
+        yield launched

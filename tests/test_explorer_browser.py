@@ -9,29 +9,13 @@ from __future__ import annotations
 
 import os
 import random
-import socket
-import threading
-import time
 
 import pytest
-import uvicorn
 from eth_utils import keccak
-from playwright.sync_api import sync_playwright
 
-from govchain.api import create_app
+from browser_support import assert_nothing_sent, citizen_page, shot
 from govchain.domain import ID_CARD_CHECK, ID_CARD_WEIGHTS, MerkleTree, identity_commitment, verify_merkle_proof
-from govchain.paths import PROJECT_ROOT
 from web_support import ID_NUMBER, REGISTERED, SALT, make_portal, seed
-
-CHROMIUM = os.environ.get("GOVCHAIN_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
-SCREENSHOTS = PROJECT_ROOT / "reports" / "screenshots"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -44,44 +28,11 @@ def portal(scenario, w3, tmp_path_factory):
     return make_portal(w3, scenario.deployment_path, tmp_path_factory.mktemp("explorer") / "index.db")
 
 
-@pytest.fixture(scope="module")
-def base_url(portal):
-    """The app under uvicorn in a background thread, on a free port."""
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(portal=portal), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser, portal):
     portal.sync()
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.sent = []  # every request the page (or anything in its context) sends
-    context.on("request", lambda request: page.sent.append(request))
-    yield page
-    context.close()
-
-
-def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    with citizen_page(browser) as page:  # page.sent: every request the page (or anything in its context) sends
+        yield page
 
 
 def test_home_page_shows_totals_and_latest_activity(page, base_url, portal):
@@ -190,10 +141,7 @@ def test_verify_my_payment_computes_the_commitment_in_the_browser(page, base_url
     page.click("#commitment-credit")  # follow the commitment (not the ID) to its public credit records
     page.wait_for_url(f"**/credit/{expected}")
 
-    leaks = [ID_NUMBER, ID_NUMBER.lower(), ID_NUMBER[:17]]
-    for request in page.sent:
-        sent = " ".join([request.url, request.post_data or "", *request.headers.values()])
-        assert not any(leak in sent for leak in leaks), f"the ID-card number left the browser: {request.method} {request.url}"
+    assert_nothing_sent(page, [ID_NUMBER, ID_NUMBER[:17], SALT.hex()])  # neither the ID-card number nor the salt
     assert any(expected in r.url for r in page.sent)  # the recording works: the commitment itself was requested
 
 

@@ -6,22 +6,11 @@ showing a payout withheld at execution as withheld, with the ID-card number in n
 from __future__ import annotations
 
 import json
-import os
-import socket
-import threading
-import time
 
 import pytest
-import uvicorn
-from playwright.sync_api import sync_playwright
 
-from govchain.api import create_app
-from govchain.paths import PROJECT_ROOT
+from browser_support import assert_nothing_sent, citizen_page, shot
 from web_support import CITIZEN, CITIZEN_REFUND, ID_NUMBER, SALT, make_portal, seed_funds
-
-CHROMIUM = os.environ.get("GOVCHAIN_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
-SCREENSHOTS = PROJECT_ROOT / "reports" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -34,45 +23,11 @@ def portal(funds, suite_deployment, w3, tmp_path_factory):
     return make_portal(w3, suite_deployment.path, tmp_path_factory.mktemp("funds-browser") / "index.db")
 
 
-@pytest.fixture(scope="module")
-def base_url(portal):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(portal=portal), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser, portal):
     portal.sync()
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.sent = []
-    context.on("request", lambda request: page.sent.append(request))
-    yield page
-    context.close()
-
-
-def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    with citizen_page(browser) as page:
+        yield page
 
 
 def test_program_page_draws_the_fund_flow_sankey(page, base_url, funds):
@@ -132,10 +87,7 @@ def test_verify_my_payment_checks_the_proof_against_the_chain(page, base_url, fu
     page.wait_for_selector("#payout-list li[data-verified='false']")
     assert "未通过" in page.inner_text("#payout-list")
 
-    leaks = [ID_NUMBER, ID_NUMBER.lower(), ID_NUMBER[:17]]
-    for request in page.sent:
-        sent = " ".join([request.url, request.post_data or "", *request.headers.values()])
-        assert not any(leak in sent for leak in leaks), f"the ID-card number left the browser: {request.method} {request.url}"
+    assert_nothing_sent(page, [ID_NUMBER, ID_NUMBER[:17], SALT.hex()])  # neither the ID-card number nor the salt
     commitment = "0x" + CITIZEN.hex()
     assert any(commitment in r.url for r in page.sent)
     assert any(r.url.endswith(f"/api/batches/{funds['bank'].batch_id}/merkle-root") for r in page.sent)
