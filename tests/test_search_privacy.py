@@ -76,3 +76,15 @@ def test_other_searches_still_work(client):
     assert get(client, "/api/search", q=REGISTERED.lower())["hits"][0]["path"] == f"/enterprise/{REGISTERED}"
     assert get(client, "/api/search", q="12")["hits"][0]["kind"] == "block"
     assert client.get("/search", params={"q": REGISTERED}, follow_redirects=False).status_code == 303
+
+
+@pytest.mark.parametrize("path, params", [
+    ("/api/payouts", {"commitment": ID_NUMBER}), ("/api/payouts", {"commitment": "0x" + ID_NUMBER}),
+    (f"/api/beneficiaries/{ID_NUMBER}", {}), (f"/api/beneficiaries/0x{ID_NUMBER}", {}),
+    ("/api/bank-refunds", {"commitment": ID_NUMBER}), (f"/api/trace/beneficiary/{ID_NUMBER}", {}),
+])  # fmt: skip
+def test_payout_lookups_take_only_a_commitment_and_never_echo_an_id_number(client, path, params):
+    """"Verify my payment" sends the commitment; an ID-card number put where it goes is refused, not repeated."""
+    response = client.get(path, params=params)
+    assert 400 <= response.status_code < 500
+    assert not _leaks(response.text, ID_NUMBER)
