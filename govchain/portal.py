@@ -43,7 +43,7 @@ from govchain.ledger import LRU, Ledger
 from govchain.relay import Relayer, RelayError, SignedRequest
 from govchain.sender import Receipt, TransactionSender
 from govchain.signer import DEV_CHAIN_IDS, dev_accounts, load_signer
-from govchain import views
+from govchain import clock, views
 
 log = logging.getLogger("govchain.portal")
 
@@ -255,6 +255,7 @@ class Stats:
     credit_records: int
     money_disbursed_fen: int | None  # None until a module provides it (fiscal funds)
     extra: dict[str, int] = field(default_factory=dict)
+    chain_days_ahead: int = 0  # whole days the head block's time is ahead of the wall clock (the demo fast-forwards time)
 
 
 @dataclass(frozen=True)
@@ -443,7 +444,7 @@ class Portal:
         rows = self.memo("cases", lambda: views.case_list(self.engine, 0))
         now = self.now()
         for row in rows:  # overdue is a matter of chain time, which moves without events
-            row.overdue = row.status == "IN_REVIEW" and row.deadline is not None and now > row.deadline
+            row.overdue = views.case_overdue(row, now)
         return rows
 
     def departments(self) -> list[views.DepartmentRow]:
@@ -462,7 +463,7 @@ class Portal:
         head, timestamp = self.ledger.head()
         checkpoint = self.version()
         enterprises = self.enterprises()
-        cases = self.cases()
+        counted = views.case_counts(self.cases(), timestamp)
         counts = self.memo(
             "counts",
             lambda: (self.indexer.count(), views.count_events(self.engine, "CreditRegistry", "CreditRecorded")),
@@ -474,12 +475,13 @@ class Portal:
             events_indexed=counts[0],
             enterprises_total=len(enterprises),
             enterprises_registered=sum(1 for e in enterprises if e.status in ("REGISTERED", "SUSPENDED")),
-            cases_total=len(cases),
-            cases_in_progress=sum(1 for c in cases if c.status in ("IN_REVIEW", "RETURNED")),
-            cases_overdue=sum(1 for c in cases if c.overdue),
+            cases_total=counted.total,
+            cases_in_progress=counted.in_progress,
+            cases_overdue=counted.overdue,
             credit_records=counts[1],
             money_disbursed_fen=self.money_disbursed(self) if self.money_disbursed else None,
             extra={name: provider(self) for name, provider in self.stat_providers.items()},
+            chain_days_ahead=clock.days_ahead(timestamp),
         )
 
     # --- single records ---------------------------------------------------------------------

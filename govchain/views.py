@@ -505,8 +505,29 @@ def case_list(engine: Engine, now: int) -> list[CaseRow]:
             row.status = "EXPIRED" if entry.event == "CaseExpired" else "APPROVED" if entry.args["approved"] else "REJECTED"
             row.deadline, row.closed_at = None, entry.timestamp
     for row in rows.values():
-        row.overdue = row.status == "IN_REVIEW" and row.deadline is not None and now > row.deadline
+        row.overdue = case_overdue(row, now)
     return list(rows.values())
+
+
+def case_overdue(row: CaseRow, now: int) -> bool:
+    """In review past its current step's deadline at chain time `now` (WorkflowEngine.isOverdue)."""
+    return row.status == "IN_REVIEW" and row.deadline is not None and now > row.deadline
+
+
+@dataclass(frozen=True)
+class CaseCounts:
+    total: int
+    in_progress: int  # in review or returned to the applicant
+    overdue: int  # in review past the current step's deadline
+
+
+def case_counts(rows: Iterable[CaseRow], now: int) -> CaseCounts:
+    """Cases of every kind (approvals and enterprise registrations) at chain time `now`: the one count
+    the home page and the demo's summary both show."""
+    rows = list(rows)
+    return CaseCounts(
+        len(rows), sum(1 for r in rows if r.status in ("IN_REVIEW", "RETURNED")), sum(1 for r in rows if case_overdue(r, now))
+    )
 
 
 # departments, roles, credit categories
