@@ -23,11 +23,12 @@ from govchain.clients.funds import WITHHELD_REASONS, withheld_reason
 from govchain.connection import Suite
 from govchain.domain import MerkleTree, payout_leaf
 from govchain.indexer.funds import (
-    CANCELLED, CONFIRMED, PAID, PENDING, WITHHELD, bank_refund_outcomes, bank_refunds, batch_entries, batches, executions, payouts, refunds,
+    CANCELLED, CONFIRMED, MODES, PAID, PENDING, WITHHELD, bank_refund_outcomes, bank_refunds, batch_entries, batches, executions,
+    payouts, refunds,
 )  # fmt: skip
 from govchain.indexer.schema import blocks
 from govchain.payout_lookup import REFUSAL_TEXT, enrollment_indexes, program_infos, refusals_of
-from govchain.views import _all, bytes_text
+from govchain.views import _all, bytes_text, history
 
 def payout_status_text(status: str, current: str | None = None) -> str:
     """`paid`, or `withheld (identity revoked)` / `withheld (account changed after approval)`."""
@@ -109,6 +110,12 @@ class ProgramRow:
     payouts: int  # paid
     batches: int
     withheld: int = 0  # fen withheld at execution (not paid)
+    start: int = 0  # when period 0 falls due (seconds)
+    interval: int = 0  # seconds between periods
+
+    def due_at(self, period: int) -> int:
+        """When period `period` falls due (ProgramRegistry.dueAt)."""
+        return self.start + period * self.interval
 
 
 def program_list(engine: Engine) -> list[ProgramRow]:
@@ -130,8 +137,9 @@ def program_list(engine: Engine) -> list[ProgramRow]:
         a = e.args
         pid = a["programId"]
         total, count, n, withheld = paid.get(pid, (0, 0, 0, 0))
+        terms = a["terms"]  # (lineId, department, start, interval, periodCount, periodLimit, attestationMaxAge, separateExecutor)
         rows.append(ProgramRow(pid, a["name"], bytes_text(a["department"]), a["lineId"], a["budgetId"], e.timestamp,
-                               funded.get(pid, 0), total, int(back.get(pid) or 0), count, n, withheld))  # fmt: skip
+                               funded.get(pid, 0), total, int(back.get(pid) or 0), count, n, withheld, int(terms[2]), int(terms[3])))  # fmt: skip
     return rows
 
 
@@ -170,20 +178,30 @@ def batch_list(engine: Engine, program_id: int | None = None, limit: int = 50, o
         ]
 
 
-def batch_flows(engine: Engine, program_ids: list[int]) -> dict[int, list[tuple[int, int, int]]]:
-    """program -> [(period, total disbursed, batches)] of executed batches (aggregated by period)."""
+@dataclass(frozen=True)
+class PeriodFlow:
+    """A program's executed batches of one period, together."""
+
+    period: int
+    paid: int  # fen paid (withheld entries excluded)
+    batches: int
+    first_batch: int  # the lowest batch id of the group
+
+
+def batch_flows(engine: Engine, program_ids: list[int]) -> dict[int, list[PeriodFlow]]:
+    """program -> its executed batches aggregated by period, in period order."""
     if not program_ids:
         return {}
     query = (
-        select(executions.c.program_id, executions.c.period, func.sum(executions.c.total), func.count())
+        select(executions.c.program_id, executions.c.period, func.sum(executions.c.total), func.count(), func.min(executions.c.batch_id))
         .where(executions.c.program_id.in_(program_ids))
         .group_by(executions.c.program_id, executions.c.period)
         .order_by(executions.c.program_id, executions.c.period)
     )
-    out: dict[int, list[tuple[int, int, int]]] = {}
+    out: dict[int, list[PeriodFlow]] = {}
     with engine.connect() as conn:
-        for pid, period, total, n in conn.execute(query):
-            out.setdefault(pid, []).append((int(period), int(total or 0), int(n)))
+        for pid, period, total, n, first in conn.execute(query):
+            out.setdefault(pid, []).append(PeriodFlow(int(period), int(total or 0), int(n), int(first)))
     return out
 
 
@@ -193,6 +211,119 @@ def money_disbursed(engine: Engine) -> int:
         paid = conn.execute(select(func.coalesce(func.sum(executions.c.total), 0))).scalar_one()
         back = conn.execute(select(func.coalesce(func.sum(refunds.c.amount), 0))).scalar_one()
     return int(paid) - int(back)
+
+
+REFUSALS = {1: "identity_revoked", 2: "no_attestation", 3: "attestation_expired"}  # IProgramRegistry.Refusal
+BATCH_EVENTS = ["BatchProposed", "BatchEntriesAdded", "PayoutRefused", "BatchApproved", "BatchCancelled", "PayoutWithheld",
+                "BatchExecuted", "BankPayoutsRecorded"]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BatchStep:
+    """A transaction in a batch's life: proposed, extended, approved, cancelled or executed."""
+
+    step: str  # proposed, extended, approved, cancelled, executed
+    by: str | None  # the officer (executions name none: see the transaction)
+    department: str | None  # approvals: the approver's department code
+    timestamp: int
+    block_number: int
+    tx_hash: str
+
+
+@dataclass(frozen=True)
+class WithheldRow:
+    beneficiary: str
+    amount: int  # fen
+    reason: str  # WITHHELD_REASONS code
+
+
+@dataclass(frozen=True)
+class RefundRow:
+    batch_id: int
+    beneficiary: str
+    amount: int  # fen back to the program
+    timestamp: int
+    tx_hash: str
+
+
+def refund_list(engine: Engine, *, program_id: int | None = None, batch_id: int | None = None) -> list[RefundRow]:
+    """Money paid out and refunded to its program (wallet refunds and confirmed bank refunds), oldest first."""
+    query = select(refunds, blocks.c.timestamp).join(blocks, blocks.c.number == refunds.c.block_number)
+    for column, value in ((refunds.c.program_id, program_id), (refunds.c.batch_id, batch_id)):
+        if value is not None:
+            query = query.where(column == value)
+    with engine.connect() as conn:
+        return [RefundRow(r.batch_id, r.beneficiary, int(r.amount), int(r.timestamp), r.tx_hash)
+                for r in conn.execute(query.order_by(refunds.c.block_number, refunds.c.log_index))]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BatchDetail:
+    batch_id: int
+    program_id: int
+    period: int
+    mode: str  # wallet or bank
+    proposer: str
+    proposed_at: int
+    status: str  # proposed, approved, executed or cancelled (expiry is a matter of chain time: the page decides)
+    total: int  # fen of the accepted entries
+    entries: int  # entries accepted
+    paid: int | None  # executed: fen paid (withheld excluded)
+    recipients: int | None  # executed: payouts paid
+    withheld_amount: int  # fen withheld at execution
+    merkle_root: str | None  # bank-settled and executed: the root computed on chain
+    steps: list[BatchStep]
+    refused: dict[str, int]  # REFUSALS code -> entries left out at proposal
+    withheld: list[WithheldRow]
+    refunds: list[RefundRow]  # money back to the program (wallet refunds and confirmed bank refunds)
+    bank_refunds: list[BankRefundRow]  # bank refund requests, pending / confirmed / cancelled
+    siblings: list[int]  # the program's other batches for the same period
+
+
+def batch_detail(engine: Engine, batch_id: int) -> BatchDetail | None:
+    """Batch `batch_id` from its events, with its refunds; None when no such batch is indexed."""
+    found = history(engine, "Disbursements", BATCH_EVENTS, "batchId", batch_id)
+    proposed = next((e for e in found if e.event == "BatchProposed"), None)
+    if proposed is None:
+        return None
+    a = proposed.args
+    steps = [BatchStep("proposed", a["proposer"], None, proposed.timestamp, proposed.block_number, proposed.tx_hash)]
+    status, total, entries, paid, recipients, root = "proposed", 0, 0, None, None, None
+    refused: dict[str, int] = {}
+    withheld: list[WithheldRow] = []
+    for e in found:
+        x = e.args
+        if e.event == "BatchEntriesAdded":
+            total, entries = int(x["total"]), int(x["count"])  # running totals
+            if e.tx_hash != proposed.tx_hash:
+                steps.append(BatchStep("extended", a["proposer"], None, e.timestamp, e.block_number, e.tx_hash))
+        elif e.event == "PayoutRefused":
+            code = REFUSALS.get(int(x["reason"]), str(x["reason"]))
+            refused[code] = refused.get(code, 0) + 1
+        elif e.event == "BatchApproved":
+            steps.append(BatchStep("approved", x["approver"], bytes_text(x["department"]), e.timestamp, e.block_number, e.tx_hash))
+            status = "approved" if x["complete"] else status
+        elif e.event == "BatchCancelled":
+            steps.append(BatchStep("cancelled", x["officer"], None, e.timestamp, e.block_number, e.tx_hash))
+            status = "cancelled"
+        elif e.event == "PayoutWithheld":
+            withheld.append(WithheldRow(x["beneficiary"], int(x["amount"]), withheld_reason(x["current"])))
+        elif e.event == "BatchExecuted":
+            steps.append(BatchStep("executed", None, None, e.timestamp, e.block_number, e.tx_hash))
+            status, paid = "executed", int(x["total"])
+            recipients = int(x["count"]) - len(withheld)
+        elif e.event == "BankPayoutsRecorded":
+            root = x["merkleRoot"]
+    with engine.connect() as conn:
+        siblings = [r[0] for r in conn.execute(
+            select(batches.c.batch_id).where(batches.c.program_id == a["programId"], batches.c.period == a["period"],
+                                             batches.c.batch_id != batch_id).order_by(batches.c.batch_id)
+        )]  # fmt: skip
+    return BatchDetail(
+        batch_id, a["programId"], a["period"], MODES[a["mode"]], a["proposer"], proposed.timestamp, status, total, entries, paid,
+        recipients, sum(w.amount for w in withheld), root, steps, refused, withheld,
+        refund_list(engine, batch_id=batch_id), bank_refund_list(engine, batch_id=batch_id), siblings,
+    )  # fmt: skip
 
 
 # --- payouts -----------------------------------------------------------------------------------
@@ -420,26 +551,73 @@ class Flow:
 
 
 @dataclass(frozen=True)
+class FlowNode:
+    id: str
+    column: int
+    kind: str  # budget, line, refunds, program, other_programs, unallocated, batches, undisbursed
+    href: str
+    name: str = ""  # budget: the fiscal year; line, program, refunds, undisbursed: the line's or program's name
+    due_at: int | None = None  # batches: when their period fell due
+    batches: int = 0  # batches: how many
+
+
+@dataclass(frozen=True)
 class FlowGraph:
-    nodes: list[dict[str, Any]]  # {"id", "label", "column"}: 0 budget, 1 lines, 2 programs, 3 batches by period
+    nodes: list[FlowNode]
     links: list[Flow]
 
 
-def budget_flows(budget: BudgetRow, programs: list[ProgramRow], by_period: dict[int, list[tuple[int, int, int]]]) -> FlowGraph:
-    """Budget → lines (allocated) → programs (funded) → executed batches aggregated by period."""
-    nodes: list[dict[str, Any]] = [{"id": f"b{budget.budget_id}", "label": f"{budget.fiscal_year} #{budget.budget_id}", "column": 0}]
+def budget_flows(budget: BudgetRow, programs: list[ProgramRow], by_period: dict[int, list[PeriodFlow]], focus: int | None = None) -> FlowGraph:
+    """Where a budget's money went, every flow drawn so that each node's inflows equal its outflows:
+
+    budget → its lines; a line → each of its programs (what finance allocated) and → "unallocated"
+    (not given to any program); refunds (money paid out and sent back) → their program; a program →
+    its executed batches by period (paid) and → "undisbursed" (allocated + refunded − paid, including
+    what approved batches not yet executed reserve).
+
+    With `focus` (a program's page): only that program's line, without the budget node; the line's
+    other programs are one node.
+    """
+    nodes: list[FlowNode] = []
+    tail: list[FlowNode] = []  # below the programs: the line's other programs
     links: list[Flow] = []
+    first = 0 if focus is None else -1  # the program page starts at the line
+    page = f"/budget/{budget.budget_id}"
+    if focus is None:
+        nodes.append(FlowNode(f"b{budget.budget_id}", 0, "budget", page, str(budget.fiscal_year)))
+    focused = next((p for p in programs if p.program_id == focus), None)
+    unallocated = f"u{budget.budget_id}"
     for line in budget.lines:
-        nodes.append({"id": f"l{line.line_id}", "label": line.name or line.code, "column": 1})
-        links.append(Flow(f"b{budget.budget_id}", f"l{line.line_id}", line.amount))
-    lines = {line.line_id for line in budget.lines}
-    for p in programs:
-        if p.line_id not in lines:
+        if focused is not None and line.line_id != focused.line_id:
             continue
-        nodes.append({"id": f"p{p.program_id}", "label": p.name, "column": 2})
-        links.append(Flow(f"l{p.line_id}", f"p{p.program_id}", p.funded or p.disbursed))
-        for period, total, n in by_period.get(p.program_id, []):
-            node = f"p{p.program_id}t{period}"
-            nodes.append({"id": node, "label": f"{p.name} · P{period} ×{n}", "column": 3})
-            links.append(Flow(f"p{p.program_id}", node, total))
+        node = f"l{line.line_id}"
+        nodes.append(FlowNode(node, first + 1, "line", f"{page}#line-{line.line_id}", line.name or line.code))
+        if focus is None:
+            links.append(Flow(f"b{budget.budget_id}", node, line.amount))
+        on_line = [p for p in programs if p.line_id == line.line_id]
+        shown = [p for p in on_line if focus is None or p.program_id == focus]
+        for p in shown:
+            if p.refunded:
+                nodes.append(FlowNode(f"r{p.program_id}", first + 1, "refunds", f"/program/{p.program_id}#refund-list", p.name))
+        others = sum(p.funded for p in on_line if p not in shown)
+        if others:
+            tail.append(FlowNode(f"o{line.line_id}", first + 2, "other_programs", f"{page}#program-list"))
+            links.append(Flow(node, f"o{line.line_id}", others))
+        for p in shown:
+            links.append(Flow(node, f"p{p.program_id}", p.funded))
+            links.append(Flow(f"r{p.program_id}", f"p{p.program_id}", p.refunded))
+        links.append(Flow(node, unallocated, line.amount - sum(p.funded for p in on_line)))
+    for p in programs:
+        if not any(n.id == f"l{p.line_id}" for n in nodes) or (focus is not None and p.program_id != focus):
+            continue
+        nodes.append(FlowNode(f"p{p.program_id}", first + 2, "program", f"/program/{p.program_id}", p.name))
+        paid = 0
+        for group in by_period.get(p.program_id, []):
+            node = f"p{p.program_id}t{group.period}"
+            nodes.append(FlowNode(node, first + 3, "batches", f"/batch/{group.first_batch}", p.name, p.due_at(group.period), group.batches))
+            links.append(Flow(f"p{p.program_id}", node, group.paid))
+            paid += group.paid
+        nodes.append(FlowNode(f"d{p.program_id}", first + 3, "undisbursed", f"/program/{p.program_id}#program-summary", p.name))
+        links.append(Flow(f"p{p.program_id}", f"d{p.program_id}", p.funded + p.refunded - paid))
+    nodes += [*tail, FlowNode(unallocated, first + 2, "unallocated", f"{page}#line-list")]
     return FlowGraph(nodes, [link for link in links if link.value > 0])

@@ -1,8 +1,11 @@
-"""The explorer's fiscal-funds pages: budgets and programs with their fund-flow Sankey diagrams."""
+"""The explorer's fiscal-funds pages: budgets, programs and batches, with their fund-flow Sankey diagrams."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import re
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -10,12 +13,15 @@ from markupsafe import Markup
 
 from govchain import fund_views
 from govchain.api.routers.funds import budget_of, budgets_of, program_of, program_trace, programs_of
-from govchain.explorer.pages import _yuan, html_error, render
-from govchain.explorer.sankey import sankey_svg
-from govchain.portal import Portal
+from govchain.explorer import i18n
+from govchain.explorer.pages import CHINA_TIME, _yuan, html_error, render
+from govchain.explorer.sankey import Node, sankey_svg
+from govchain.portal import NotFound, Portal
 
 router = APIRouter(include_in_schema=False)
 BATCH_ROWS = 100
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_BILINGUAL = re.compile(r"^(?P<zh>[^A-Za-z]*[\u3400-\u9fff][^A-Za-z]*?)\s+(?P<en>[A-Za-z].*)$")
 
 
 def _portal(request: Request) -> Portal:
@@ -26,22 +32,96 @@ def _id(text: str) -> int | None:
     return int(text) if text.isdigit() and 0 < len(text) <= 18 and int(text) > 0 else None
 
 
-def _flows(portal: Portal, budget: fund_views.BudgetRow, only_program: int | None = None) -> Markup:
-    def compute() -> str:
-        programs = [p for p in programs_of(portal) if only_program is None or p.program_id == only_program]
-        shown = budget
-        if only_program is not None:  # a program page: its own line, not the budget's others
-            shown = dataclasses.replace(budget, lines=[l for l in budget.lines if any(p.line_id == l.line_id for p in programs)])
-        graph = fund_views.budget_flows(shown, programs, fund_views.batch_flows(portal.engine, [p.program_id for p in programs]))
-        return sankey_svg(graph.nodes, graph.links, title=f"budget {budget.budget_id} fund flows", value_text=_yuan)
+# --- words -------------------------------------------------------------------------------------
 
-    return Markup(portal.memo(f"funds.sankey.{budget.budget_id}.{only_program}", compute))  # noqa: S704 - built from escaped parts
+
+def local_name(text: str, lang: str) -> str:
+    """A name stored as "中文 English" (e.g. "城乡居民基本养老保险 basic pension") in the page's language."""
+    found = _BILINGUAL.match(text.strip())
+    if not found:
+        return text
+    return found["zh"].strip() if lang == "zh" else found["en"].strip()
+
+
+def month(timestamp: int | None, lang: str) -> str:
+    """The month a period falls due: 2026年11月 / Nov 2026."""
+    if timestamp is None:
+        return "—"
+    day = dt.datetime.fromtimestamp(timestamp, CHINA_TIME)
+    return f"{day.year}年{day.month}月" if lang == "zh" else f"{MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def department_name(portal: Portal, code: str | None, lang: str) -> str:
+    """A department code (HRSS) as its name in the page's language."""
+    if not code:
+        return "—"
+    return (portal.department_names().get(code) if lang == "zh" else portal.labels.department_names_en.get(code)) or code
+
+
+def _node_label(node: fund_views.FlowNode, lang: str) -> str:
+    name = local_name(node.name, lang)
+    zh = lang == "zh"
+    if node.kind == "budget":
+        return f"{name}年度预算" if zh else f"{name} budget"
+    if node.kind == "refunds":
+        return f"退回：{name}" if zh else f"refunded: {name}"
+    if node.kind == "undisbursed":
+        return "未发放" if zh else "not yet paid out"
+    if node.kind == "unallocated":
+        return "未分配给项目" if zh else "not allocated to a program"
+    if node.kind == "other_programs":
+        return "本科目其他项目" if zh else "other programs of this line"
+    if node.kind == "batches":
+        when = month(node.due_at, lang)
+        return f"{when} 发放 {node.batches} 批" if zh else f"{when}, {node.batches} batch{'es' if node.batches != 1 else ''}"
+    return name
+
+
+def _node_title(node: fund_views.FlowNode, label: str, lang: str) -> str:
+    """Hover text: the label, and the program it belongs to where the label does not say."""
+    if node.kind in ("batches", "undisbursed"):
+        return f"{local_name(node.name, lang)} · {label}"
+    return label
+
+
+def _flows(portal: Portal, budget: fund_views.BudgetRow, lang: str, only_program: int | None = None) -> Markup:
+    def compute() -> str:
+        programs = [p for p in programs_of(portal) if p.budget_id == budget.budget_id]
+        graph = fund_views.budget_flows(budget, programs, fund_views.batch_flows(portal.engine, [p.program_id for p in programs]), only_program)
+        nodes = []
+        for n in graph.nodes:
+            label = _node_label(n, lang)
+            nodes.append(Node(n.id, n.column, label, n.href, _node_title(n, label, lang), n.kind))
+        if only_program is None:
+            title = f"{budget.fiscal_year}年度预算 #{budget.budget_id} 资金流向" if lang == "zh" else f"Budget #{budget.budget_id} ({budget.fiscal_year}): fund flows"
+        else:
+            name = local_name(program_of(portal, only_program).name, lang)
+            title = f"资金项目 #{only_program} {name} 资金流向" if lang == "zh" else f"Program #{only_program} {name}: fund flows"
+        return sankey_svg(nodes, graph.links, title=title, value_text=_yuan)
+
+    return Markup(portal.memo(f"funds.sankey.{budget.budget_id}.{only_program}.{lang}", compute))  # noqa: S704 - built from escaped parts
+
+
+def _words(request: Request, portal: Portal) -> dict[str, Any]:
+    """What the fiscal templates use to show names, months and departments in the page's language."""
+    lang = i18n.language(request)
+    lines = {line.line_id: line.name or line.code for b in budgets_of(portal) for line in b.lines}
+    return {
+        "local_name": lambda text: local_name(text or "", lang),
+        "line_name": lambda line_id: local_name(lines.get(line_id, f"#{line_id}"), lang),
+        "month": lambda timestamp: month(timestamp, lang),
+        "department": lambda code: department_name(portal, code, lang),
+    }
+
+
+# --- pages -------------------------------------------------------------------------------------
 
 
 @router.get("/funds", response_class=HTMLResponse)
 def funds(request: Request) -> Response:
     portal = _portal(request)
-    return render(request, "funds.html", budgets=list(reversed(budgets_of(portal))), programs=list(reversed(programs_of(portal))))
+    return render(request, "funds.html", budgets=list(reversed(budgets_of(portal))), programs=list(reversed(programs_of(portal))),
+                  **_words(request, portal))  # fmt: skip
 
 
 @router.get("/budget/{budget_id}", response_class=HTMLResponse)
@@ -52,7 +132,8 @@ def budget(request: Request, budget_id: str) -> Response:
     portal = _portal(request)
     found = budget_of(portal, number)
     programs = [p for p in programs_of(portal) if p.budget_id == number]
-    return render(request, "budget.html", b=found, programs=programs, sankey=_flows(portal, found))
+    return render(request, "budget.html", b=found, programs=programs, sankey=_flows(portal, found, i18n.language(request)),
+                  **_words(request, portal))  # fmt: skip
 
 
 @router.get("/program/{program_id}", response_class=HTMLResponse)
@@ -66,5 +147,36 @@ def program(request: Request, program_id: str) -> Response:
     budget = budget_of(portal, found.budget_id)
     rows = fund_views.batch_list(portal.engine, number, BATCH_ROWS)
     refunds = fund_views.bank_refund_list(portal.engine, program_id=number, limit=BATCH_ROWS)
-    return render(request, "program.html", p=found, trace=trace, budget=budget, batches=rows, refunds=refunds,
-                  sankey=_flows(portal, budget, number))  # fmt: skip
+    refunded = fund_views.refund_list(portal.engine, program_id=number)
+    return render(request, "program.html", p=found, trace=trace, budget=budget, batches=rows, refunds=refunds, refunded=refunded,
+                  sankey=_flows(portal, budget, i18n.language(request), number), **_words(request, portal))  # fmt: skip
+
+
+@router.get("/batch/{batch_id}", response_class=HTMLResponse)
+def batch(request: Request, batch_id: str) -> Response:
+    number = _id(batch_id)
+    if number is None:
+        return html_error(request, 400, f"a batch id is a whole number ≥ 1, got {batch_id[:40]!r}")
+    portal = _portal(request)
+    found = portal.detail("funds.batch", number, lambda: _with_executor(portal, fund_views.batch_detail(portal.engine, number)))
+    if found is None:
+        raise NotFound(f"no batch {number} in the index")
+    return render(request, "batch.html", batch=found, p=program_of(portal, found.program_id), batch_status="expired" if _expired(portal, found) else found.status,
+                  **_words(request, portal))  # fmt: skip
+
+
+def _with_executor(portal: Portal, batch: fund_views.BatchDetail | None) -> fund_views.BatchDetail | None:
+    """The batch with its executor: BatchExecuted names none, the execution's sender is the officer."""
+    if batch is None:
+        return None
+    steps = [s if s.by else dataclasses.replace(s, by=portal.w3.eth.get_transaction(s.tx_hash)["from"]) for s in batch.steps]
+    return dataclasses.replace(batch, steps=steps)
+
+
+def _expired(portal: Portal, batch: fund_views.BatchDetail) -> bool:
+    """A batch not executed nor cancelled within the ledger's BATCH_VALIDITY can no longer be executed."""
+    if batch.status not in ("proposed", "approved"):
+        return False
+    validity = portal.memo("funds.batch_validity", lambda: int(portal.suite.contract("Disbursements").functions.BATCH_VALIDITY().call()))
+    return portal.now() > batch.proposed_at + validity
+

@@ -87,3 +87,37 @@ def label(table: dict[str, tuple[str, str]], code: str | None, lang: str) -> str
     if pair is None:
         return code
     return pair[0] if lang == "zh" else pair[1]
+
+
+# --- fiscal funds (engineer "funds", issue 10): statuses and codes of budgets, batches and payouts ---
+BUDGET_STATUS = {"PROPOSED": ("待审批", "proposed"), "APPROVED": ("已批准", "approved"), "WITHDRAWN": ("已撤回", "withdrawn")}
+BATCH_STATUS = {
+    "proposed": ("待审批", "awaiting approval"),
+    "approved": ("已批准，待执行", "approved, awaiting execution"),
+    "executed": ("已发放", "paid out"),
+    "cancelled": ("已撤销", "cancelled"),
+    "expired": ("已过期未执行", "expired unexecuted"),
+}
+BATCH_STEP = {
+    "proposed": ("提出", "proposed"),
+    "extended": ("追加名单", "entries added"),
+    "approved": ("审批通过", "approved"),
+    "cancelled": ("撤销", "cancelled"),
+    "executed": ("执行发放", "executed"),
+}
+PAYOUT_MODE = {"wallet": ("钱包发放", "wallet"), "bank": ("银行代发", "bank-settled")}
+REFUSAL = {
+    "identity_revoked": ("电子身份已注销", "e-ID revoked"),
+    "no_attestation": ("无生存认证", "no proof of life"),
+    "attestation_expired": ("生存认证已过期", "proof of life expired"),
+}
+WITHHELD_REASON = {
+    "identity_revoked": ("身份已注销", "identity revoked"),
+    "account_changed": ("批准后账户已变更", "account changed after approval"),
+}
+BANK_REFUND_STATUS = {
+    "pending": ("待银行或第二名工作人员确认", "pending: awaiting the bank or a second officer"),
+    "confirmed": ("已退回", "refunded"),
+    "cancelled": ("已撤销", "cancelled"),
+}
+# --- end of fiscal funds ---

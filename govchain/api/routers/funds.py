@@ -333,11 +333,18 @@ def trace_beneficiary(commitment: str = CommitmentPath(), portal: Portal = Porta
 # --- portal set-up -----------------------------------------------------------------------------
 
 
+def _batch_rows(portal: Portal) -> list[fund_views.BatchRow]:
+    return portal.memo("funds.batch_rows", lambda: fund_views.batch_list(portal.engine, limit=1_000_000))
+
+
 def _search_funds(portal: Portal, query: str) -> list[SearchHit]:
     text = query.strip().lower()
-    for prefix, kind, find, path in (("program", "program", programs_of, "/program/"), ("budget", "budget", budgets_of, "/budget/")):
-        if text.startswith(prefix) and text[len(prefix):].strip().lstrip("#").isdigit():
-            number = int(text[len(prefix):].strip().lstrip("#"))
+    finders: tuple[tuple[str, Callable[[Portal], Any], str], ...] = (
+        ("program", programs_of, "/program/"), ("budget", budgets_of, "/budget/"), ("batch", _batch_rows, "/batch/"),
+    )  # fmt: skip
+    for kind, find, path in finders:
+        if text.startswith(kind) and text[len(kind):].strip().lstrip("#").isdigit():
+            number = int(text[len(kind):].strip().lstrip("#"))
             ids = {getattr(r, f"{kind}_id") for r in find(portal)}
             if number in ids:
                 return [SearchHit(kind, str(number), f"{kind} {number}", f"{path}{number}")]
