@@ -7,14 +7,14 @@ import datetime as dt
 import re
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from govchain import fund_views
 from govchain.api.routers.funds import budget_of, budgets_of, program_of, program_trace, programs_of
 from govchain.explorer import i18n
-from govchain.explorer.pages import CHINA_TIME, _yuan, html_error, render
+from govchain.explorer.pages import CHINA_TIME, _yuan, render
 from govchain.explorer.sankey import Node, sankey_svg
 from govchain.portal import NotFound, Portal
 
@@ -28,8 +28,11 @@ def _portal(request: Request) -> Portal:
     return request.app.state.portal
 
 
-def _id(text: str) -> int | None:
-    return int(text) if text.isdigit() and 0 < len(text) <= 18 and int(text) > 0 else None
+def _number(text: str, what: str) -> int:
+    """A record id from the path; a 400 page when it is not a whole number ≥ 1."""
+    if text.isdigit() and 0 < len(text) <= 18 and int(text) > 0:
+        return int(text)
+    raise HTTPException(400, f"a {what} id is a whole number ≥ 1, got {text[:40]!r}")
 
 
 # --- words -------------------------------------------------------------------------------------
@@ -87,13 +90,15 @@ def _node_title(node: fund_views.FlowNode, label: str, lang: str) -> str:
 def _flows(portal: Portal, budget: fund_views.BudgetRow, lang: str, only_program: int | None = None) -> Markup:
     def compute() -> str:
         programs = [p for p in programs_of(portal) if p.budget_id == budget.budget_id]
-        graph = fund_views.budget_flows(budget, programs, fund_views.batch_flows(portal.engine, [p.program_id for p in programs]), only_program)
+        by_period = fund_views.batch_flows(portal.engine, [p.program_id for p in programs])
+        graph = fund_views.budget_flows(budget, programs, by_period, only_program)
         nodes = []
         for n in graph.nodes:
             label = _node_label(n, lang)
             nodes.append(Node(n.id, n.column, label, n.href, _node_title(n, label, lang), n.kind))
         if only_program is None:
-            title = f"{budget.fiscal_year}年度预算 #{budget.budget_id} 资金流向" if lang == "zh" else f"Budget #{budget.budget_id} ({budget.fiscal_year}): fund flows"
+            year, number = budget.fiscal_year, budget.budget_id
+            title = f"{year}年度预算 #{number} 资金流向" if lang == "zh" else f"Budget #{number} ({year}): fund flows"
         else:
             name = local_name(program_of(portal, only_program).name, lang)
             title = f"资金项目 #{only_program} {name} 资金流向" if lang == "zh" else f"Program #{only_program} {name}: fund flows"
@@ -126,9 +131,7 @@ def funds(request: Request) -> Response:
 
 @router.get("/budget/{budget_id}", response_class=HTMLResponse)
 def budget(request: Request, budget_id: str) -> Response:
-    number = _id(budget_id)
-    if number is None:
-        return html_error(request, 400, f"a budget id is a whole number ≥ 1, got {budget_id[:40]!r}")
+    number = _number(budget_id, "budget")
     portal = _portal(request)
     found = budget_of(portal, number)
     programs = [p for p in programs_of(portal) if p.budget_id == number]
@@ -138,9 +141,7 @@ def budget(request: Request, budget_id: str) -> Response:
 
 @router.get("/program/{program_id}", response_class=HTMLResponse)
 def program(request: Request, program_id: str) -> Response:
-    number = _id(program_id)
-    if number is None:
-        return html_error(request, 400, f"a program id is a whole number ≥ 1, got {program_id[:40]!r}")
+    number = _number(program_id, "program")
     portal = _portal(request)
     found = program_of(portal, number)
     trace = program_trace(portal, number)
@@ -154,15 +155,13 @@ def program(request: Request, program_id: str) -> Response:
 
 @router.get("/batch/{batch_id}", response_class=HTMLResponse)
 def batch(request: Request, batch_id: str) -> Response:
-    number = _id(batch_id)
-    if number is None:
-        return html_error(request, 400, f"a batch id is a whole number ≥ 1, got {batch_id[:40]!r}")
+    number = _number(batch_id, "batch")
     portal = _portal(request)
     found = portal.detail("funds.batch", number, lambda: _with_executor(portal, fund_views.batch_detail(portal.engine, number)))
     if found is None:
         raise NotFound(f"no batch {number} in the index")
-    return render(request, "batch.html", batch=found, p=program_of(portal, found.program_id), batch_status="expired" if _expired(portal, found) else found.status,
-                  **_words(request, portal))  # fmt: skip
+    status = "expired" if _expired(portal, found) else found.status
+    return render(request, "batch.html", batch=found, p=program_of(portal, found.program_id), batch_status=status, **_words(request, portal))
 
 
 def _with_executor(portal: Portal, batch: fund_views.BatchDetail | None) -> fund_views.BatchDetail | None:
