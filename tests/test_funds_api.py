@@ -74,6 +74,23 @@ def test_batches_and_merkle_root(client, funds):
     assert get(client, "/api/batches", program_id=funds["subsidy"])["items"][0]["mode"] == "bank"
     root = get(client, f"/api/batches/{funds['bank'].batch_id}/merkle-root")["merkle_root"]
     assert root == "0x" + funds["tree"].root.hex()
+    assert get(client, "/api/batches/export.csv").status_code == 200  # not taken for a batch id
+
+
+def test_batch_detail_matches_the_chain(client, funds):
+    ledger = funds["suite"].contract("Disbursements").functions
+    wallet = get(client, f"/api/batches/{funds['wallet'].batch_id}")
+    _hash, program, period, count, total, status, mode, *_ = ledger.batch(funds["wallet"].batch_id).call()
+    assert (wallet["program_id"], wallet["period"], wallet["entries"], wallet["total"]) == (program, period, count, total)
+    assert wallet["status"] == "executed" and status == 3 and wallet["mode"] == "wallet" == ("wallet", "bank")[mode]
+    assert wallet["paid"] == total - ledger.batchFunds(funds["wallet"].batch_id).call()[0] == 300_000 and wallet["recipients"] == 3
+    assert [w["reason"] for w in wallet["withheld"]] == ["account_changed"] and wallet["refused"] == {"no_attestation": 1}
+    assert [s["step"] for s in wallet["steps"]] == ["proposed", "approved", "executed"] and all(s["by"] for s in wallet["steps"])
+    assert wallet["steps"][1]["department"] == "HRSS" and wallet["merkle_root"] is None
+    bank = get(client, f"/api/batches/{funds['bank'].batch_id}")
+    assert bank["merkle_root"] == "0x" + funds["tree"].root.hex()
+    assert [(r["refund_id"], r["status"]) for r in bank["bank_refunds"]] == [(funds["refund"].refund_id, "pending")] and bank["refunds"] == []
+    assert get(client, "/api/batches/999", expect=404)["message"] == "no batch 999 in the index"
 
 
 def test_payouts_carry_proofs_the_chain_accepts(client, funds):
@@ -200,6 +217,7 @@ def test_search_finds_programs_and_budgets(client, funds):
     assert [(h["kind"], h["path"]) for h in hits] == [("program", f"/program/{funds['subsidy']}")]
     assert get(client, "/api/search", q=f"budget #{funds['budget']}")["hits"][0]["path"] == f"/budget/{funds['budget']}"
     assert get(client, "/api/search", q="program 999")["hits"] == []
+    assert get(client, "/api/search", q=f"batch {funds['bank'].batch_id}")["hits"][0]["path"] == f"/batch/{funds['bank'].batch_id}"
 
 
 def test_transactions_that_move_money_are_decoded_not_500(client, funds):

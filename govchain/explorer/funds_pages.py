@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from typing import Any
@@ -12,11 +11,11 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from govchain import fund_views
-from govchain.api.routers.funds import budget_of, budgets_of, program_of, program_trace, programs_of
+from govchain.api.routers.funds import batch_of, budget_of, budgets_of, program_of, program_trace, programs_of
 from govchain.explorer import i18n
 from govchain.explorer.pages import CHINA_TIME, _yuan, render
 from govchain.explorer.sankey import Node, sankey_svg
-from govchain.portal import NotFound, Portal
+from govchain.portal import Portal
 
 router = APIRouter(include_in_schema=False)
 BATCH_ROWS = 100
@@ -157,19 +156,9 @@ def program(request: Request, program_id: str) -> Response:
 def batch(request: Request, batch_id: str) -> Response:
     number = _number(batch_id, "batch")
     portal = _portal(request)
-    found = portal.detail("funds.batch", number, lambda: _with_executor(portal, fund_views.batch_detail(portal.engine, number)))
-    if found is None:
-        raise NotFound(f"no batch {number} in the index")
+    found = batch_of(portal, number)
     status = "expired" if _expired(portal, found) else found.status
     return render(request, "batch.html", batch=found, p=program_of(portal, found.program_id), batch_status=status, **_words(request, portal))
-
-
-def _with_executor(portal: Portal, batch: fund_views.BatchDetail | None) -> fund_views.BatchDetail | None:
-    """The batch with its executor: BatchExecuted names none, the execution's sender is the officer."""
-    if batch is None:
-        return None
-    steps = [s if s.by else dataclasses.replace(s, by=portal.w3.eth.get_transaction(s.tx_hash)["from"]) for s in batch.steps]
-    return dataclasses.replace(batch, steps=steps)
 
 
 def _expired(portal: Portal, batch: fund_views.BatchDetail) -> bool:

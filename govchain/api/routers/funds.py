@@ -7,6 +7,7 @@ after approval: never paid) or `refused` at proposal (e.g. no proof of life); a 
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from typing import Any, Callable, TypeVar
 
@@ -183,6 +184,51 @@ class BankRefund(Model):
     resolved_tx: str | None
 
 
+class BatchStep(Model):
+    step: str = Field(description="proposed, extended (entries added), approved, cancelled or executed")
+    by: str | None = Field(description="the officer who sent the transaction")
+    department: str | None = Field(description="approvals: the approver's department code")
+    timestamp: int
+    block_number: int
+    tx_hash: str
+
+
+class WithheldPayout(Model):
+    beneficiary: str
+    amount: int = Field(description="fen withheld (not paid)")
+    reason: str = Field(description="identity_revoked or account_changed")
+
+
+class Refund(Model):
+    batch_id: int
+    beneficiary: str
+    amount: int = Field(description="fen refunded to the program")
+    timestamp: int
+    tx_hash: str
+
+
+class BatchDetail(Model):
+    batch_id: int
+    program_id: int
+    period: int
+    mode: str = Field(description="wallet or bank")
+    proposer: str
+    proposed_at: int
+    status: str = Field(description="proposed, approved, executed or cancelled")
+    total: int = Field(description="fen of the accepted entries")
+    entries: int = Field(description="entries accepted at proposal")
+    paid: int | None = Field(description="executed: fen paid (withheld entries excluded)")
+    recipients: int | None = Field(description="executed: payouts paid")
+    withheld_amount: int = Field(description="fen withheld at execution")
+    merkle_root: str | None = Field(description="bank-settled and executed: the Merkle root computed on chain")
+    steps: list[BatchStep] = Field(description="the batch's transactions, oldest first")
+    refused: dict[str, int] = Field(description="entries left out at proposal, by reason (identity_revoked, no_attestation, attestation_expired)")
+    withheld: list[WithheldPayout]
+    refunds: list[Refund] = Field(description="money refunded to the program (wallet refunds and confirmed bank refunds)")
+    bank_refunds: list[BankRefund] = Field(description="bank-settled refund requests: pending, confirmed or cancelled")
+    siblings: list[int] = Field(description="the program's other batches for the same period")
+
+
 class MerkleRoot(Model):
     batch_id: int
     merkle_root: Hash32
@@ -211,6 +257,22 @@ def program_of(portal: Portal, program_id: int) -> fund_views.ProgramRow:
         if program.program_id == program_id:
             return program
     raise NotFound(f"no program {program_id} in the index")
+
+
+def batch_of(portal: Portal, batch_id: int) -> fund_views.BatchDetail:
+    """Batch `batch_id` with the officer of every step (BatchExecuted names none: its sender is the executor)."""
+
+    def compute() -> fund_views.BatchDetail | None:
+        found = fund_views.batch_detail(portal.engine, batch_id)
+        if found is None:
+            return None
+        steps = [s if s.by else dataclasses.replace(s, by=portal.w3.eth.get_transaction(s.tx_hash)["from"]) for s in found.steps]
+        return dataclasses.replace(found, steps=steps)
+
+    batch = portal.detail("funds.batch", batch_id, compute)
+    if batch is None:
+        raise NotFound(f"no batch {batch_id} in the index")
+    return batch
 
 
 def program_trace(portal: Portal, program_id: int) -> dict[str, Any]:
@@ -267,6 +329,11 @@ def batch_list(
 ) -> dict[str, Any]:
     rows = fund_views.batch_list(portal.engine, program_id, paging.limit + 1, paging.offset)
     return paging.page(rows[: paging.limit], sliced=True, has_more=len(rows) > paging.limit)
+
+
+@router.get("/batches/{batch_id}", response_model=BatchDetail, summary="A batch: its program, period, status, transactions, payouts withheld and refunds")
+def batch(batch_id: int = Id(), portal: Portal = PortalDep) -> Any:
+    return batch_of(portal, batch_id)
 
 
 @router.get("/batches/{batch_id}/merkle-root", response_model=MerkleRoot, summary="The Merkle root recorded on chain for a bank-settled batch")
