@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from govchain.clients.funds import WITHHELD_REASONS, withheld_reason
+from govchain.clients.funds import WITHHELD_REASONS, Refusal, withheld_reason
 from govchain.connection import Suite
 from govchain.domain import MerkleTree, payout_leaf
 from govchain.indexer.funds import (
@@ -213,7 +213,6 @@ def money_disbursed(engine: Engine) -> int:
     return int(paid) - int(back)
 
 
-REFUSALS = {1: "identity_revoked", 2: "no_attestation", 3: "attestation_expired"}  # IProgramRegistry.Refusal
 BATCH_EVENTS = ["BatchProposed", "BatchEntriesAdded", "PayoutRefused", "BatchApproved", "BatchCancelled", "PayoutWithheld",
                 "BatchExecuted", "BankPayoutsRecorded"]  # fmt: skip
 
@@ -273,7 +272,7 @@ class BatchDetail:
     withheld_amount: int  # fen withheld at execution
     merkle_root: str | None  # bank-settled and executed: the root computed on chain
     steps: list[BatchStep]
-    refused: dict[str, int]  # REFUSALS code -> entries left out at proposal
+    refused: dict[str, int]  # Refusal name, lower case -> entries left out at proposal
     withheld: list[WithheldRow]
     refunds: list[RefundRow]  # money back to the program (wallet refunds and confirmed bank refunds)
     bank_refunds: list[BankRefundRow]  # bank refund requests, pending / confirmed / cancelled
@@ -298,7 +297,7 @@ def batch_detail(engine: Engine, batch_id: int) -> BatchDetail | None:
             if e.tx_hash != proposed.tx_hash:
                 steps.append(BatchStep("extended", a["proposer"], None, e.timestamp, e.block_number, e.tx_hash))
         elif e.event == "PayoutRefused":
-            code = REFUSALS.get(int(x["reason"]), str(x["reason"]))
+            code = Refusal(int(x["reason"])).name.lower()  # identity_revoked, no_attestation, attestation_expired
             refused[code] = refused.get(code, 0) + 1
         elif e.event == "BatchApproved":
             steps.append(BatchStep("approved", x["approver"], bytes_text(x["department"]), e.timestamp, e.block_number, e.tx_hash))

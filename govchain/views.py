@@ -524,9 +524,9 @@ class CaseCounts:
 def case_counts(rows: Iterable[CaseRow], now: int) -> CaseCounts:
     """Cases of every kind (approvals and enterprise registrations) at chain time `now`: the one count
     the home page and the demo's summary both show."""
-    rows = list(rows)
+    listed = list(rows)
     return CaseCounts(
-        len(rows), sum(1 for r in rows if r.status in ("IN_REVIEW", "RETURNED")), sum(1 for r in rows if case_overdue(r, now))
+        len(listed), sum(1 for r in listed if r.status in ("IN_REVIEW", "RETURNED")), sum(1 for r in listed if case_overdue(r, now))
     )
 
 
