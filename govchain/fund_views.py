@@ -15,7 +15,7 @@ or a second officer confirms it; only then is it refunded.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Mapping
 
 from sqlalchemy import Engine, func, select
 
@@ -27,7 +27,7 @@ from govchain.indexer.funds import (
     payouts, refunds,
 )  # fmt: skip
 from govchain.indexer.schema import blocks
-from govchain.payout_lookup import REFUSAL_TEXT, enrollment_indexes, program_infos, refusals_of
+from govchain.payout_lookup import REFUSAL_TEXT, ProgramInfo, enrollment_indexes, program_infos, refusals_of
 from govchain.views import _all, bytes_text, history
 
 def payout_status_text(status: str, current: str | None = None) -> str:
@@ -110,12 +110,6 @@ class ProgramRow:
     payouts: int  # paid
     batches: int
     withheld: int = 0  # fen withheld at execution (not paid)
-    start: int = 0  # when period 0 falls due (seconds)
-    interval: int = 0  # seconds between periods
-
-    def due_at(self, period: int) -> int:
-        """When period `period` falls due (ProgramRegistry.dueAt)."""
-        return self.start + period * self.interval
 
 
 def program_list(engine: Engine) -> list[ProgramRow]:
@@ -137,9 +131,8 @@ def program_list(engine: Engine) -> list[ProgramRow]:
         a = e.args
         pid = a["programId"]
         total, count, n, withheld = paid.get(pid, (0, 0, 0, 0))
-        terms = a["terms"]  # (lineId, department, start, interval, periodCount, periodLimit, attestationMaxAge, separateExecutor)
         rows.append(ProgramRow(pid, a["name"], bytes_text(a["department"]), a["lineId"], a["budgetId"], e.timestamp,
-                               funded.get(pid, 0), total, int(back.get(pid) or 0), count, n, withheld, int(terms[2]), int(terms[3])))  # fmt: skip
+                               funded.get(pid, 0), total, int(back.get(pid) or 0), count, n, withheld))  # fmt: skip
     return rows
 
 
@@ -566,7 +559,8 @@ class FlowGraph:
     links: list[Flow]
 
 
-def budget_flows(budget: BudgetRow, programs: list[ProgramRow], by_period: dict[int, list[PeriodFlow]], focus: int | None = None) -> FlowGraph:
+def budget_flows(budget: BudgetRow, programs: list[ProgramRow], by_period: dict[int, list[PeriodFlow]], calendars: Mapping[int, ProgramInfo],
+                 focus: int | None = None) -> FlowGraph:  # fmt: skip
     """Where a budget's money went, every flow drawn so that each node's inflows equal its outflows:
 
     budget → its lines; a line → each of its programs (what finance allocated) and → "unallocated"
@@ -613,7 +607,8 @@ def budget_flows(budget: BudgetRow, programs: list[ProgramRow], by_period: dict[
         paid = 0
         for group in by_period.get(p.program_id, []):
             node = f"p{p.program_id}t{group.period}"
-            nodes.append(FlowNode(node, first + 3, "batches", f"/batch/{group.first_batch}", p.name, p.due_at(group.period), group.batches))
+            due = calendars[p.program_id].due_at(group.period) if p.program_id in calendars else None
+            nodes.append(FlowNode(node, first + 3, "batches", f"/batch/{group.first_batch}", p.name, due, group.batches))
             links.append(Flow(f"p{p.program_id}", node, group.paid))
             paid += group.paid
         nodes.append(FlowNode(f"d{p.program_id}", first + 3, "undisbursed", f"/program/{p.program_id}#program-summary", p.name))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -15,12 +14,12 @@ from govchain.api.routers.funds import batch_of, budget_of, budgets_of, program_
 from govchain.explorer import i18n
 from govchain.explorer.pages import CHINA_TIME, _yuan, render
 from govchain.explorer.sankey import Node, sankey_svg
+from govchain.payout_lookup import ProgramInfo, program_infos, split_bilingual
 from govchain.portal import Portal
 
 router = APIRouter(include_in_schema=False)
 BATCH_ROWS = 100
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_BILINGUAL = re.compile(r"^(?P<zh>[^A-Za-z]*[\u3400-\u9fff][^A-Za-z]*?)\s+(?P<en>[A-Za-z].*)$")
 
 
 def _portal(request: Request) -> Portal:
@@ -39,10 +38,8 @@ def _number(text: str, what: str) -> int:
 
 def local_name(text: str, lang: str) -> str:
     """A name stored as "中文 English" (e.g. "城乡居民基本养老保险 basic pension") in the page's language."""
-    found = _BILINGUAL.match(text.strip())
-    if not found:
-        return text
-    return found["zh"].strip() if lang == "zh" else found["en"].strip()
+    chinese, english = split_bilingual(text)
+    return english if lang == "en" and english else chinese
 
 
 def month(timestamp: int | None, lang: str) -> str:
@@ -90,7 +87,7 @@ def _flows(portal: Portal, budget: fund_views.BudgetRow, lang: str, only_program
     def compute() -> str:
         programs = [p for p in programs_of(portal) if p.budget_id == budget.budget_id]
         by_period = fund_views.batch_flows(portal.engine, [p.program_id for p in programs])
-        graph = fund_views.budget_flows(budget, programs, by_period, only_program)
+        graph = fund_views.budget_flows(budget, programs, by_period, _calendars(portal), only_program)
         nodes = []
         for n in graph.nodes:
             label = _node_label(n, lang)
@@ -106,6 +103,10 @@ def _flows(portal: Portal, budget: fund_views.BudgetRow, lang: str, only_program
     return Markup(portal.memo(f"funds.sankey.{budget.budget_id}.{only_program}.{lang}", compute))  # noqa: S704 - built from escaped parts
 
 
+def _calendars(portal: Portal) -> dict[int, ProgramInfo]:
+    return portal.memo("funds.program_infos", lambda: program_infos(portal.engine))
+
+
 def _words(request: Request, portal: Portal) -> dict[str, Any]:
     """What the fiscal templates use to show names, months and departments in the page's language."""
     lang = i18n.language(request)
@@ -114,6 +115,7 @@ def _words(request: Request, portal: Portal) -> dict[str, Any]:
         "local_name": lambda text: local_name(text or "", lang),
         "line_name": lambda line_id: local_name(lines.get(line_id, f"#{line_id}"), lang),
         "month": lambda timestamp: month(timestamp, lang),
+        "due_at": lambda program_id, period: _calendars(portal)[program_id].due_at(period),
         "department": lambda code: department_name(portal, code, lang),
     }
 
