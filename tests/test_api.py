@@ -231,7 +231,7 @@ def test_search(client, scenario, w3, portal):
 
 def _signed_application(scenario, w3, portal, uscc, nonce=None, signer=None):
     registry = scenario.suite.contract("EnterpriseRegistry")
-    data = registry.functions.applyForRegistration(uscc_bytes(uscc), os.urandom(32), os.urandom(32), 1_000_000, os.urandom(32))._encode_transaction_data()
+    data = registry.functions.applyForRegistration(uscc_bytes(uscc), "青岛西海岸电子商务有限公司", os.urandom(32), 1_000_000, os.urandom(32))._encode_transaction_data()
     forwarder = portal.deployment.address("GovForwarder")
     signer = signer or scenario.citizen
     nonce = portal.relay_nonce(signer.address) if nonce is None else nonce
