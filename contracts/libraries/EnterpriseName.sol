@@ -63,12 +63,12 @@ library EnterpriseName {
                 let low := add(0x80, add(mul(0x20, or(eq(lead, 0xc2), eq(lead, 0xe0))), mul(0x10, eq(lead, 0xf0))))
                 let high := sub(0xbf, add(mul(0x20, eq(lead, 0xed)), mul(0x30, eq(lead, 0xf4))))
                 let second := byte(1, word)
-                // every byte after the lead is a continuation byte 10xxxxxx
-                let mask := shr(mul(sub(4, size), 8), 0xc0c0c0) // 0xc0 per continuation byte
-                let tail := and(shr(sub(256, mul(size, 8)), word), mask)
+                // every byte after the lead is a continuation byte 10xxxxxx: of the three bytes after the
+                // lead, masked with C0 and flipped with 80, the first size - 1 are zero
+                let tail := shr(mul(sub(4, size), 8), xor(and(shr(232, shl(8, word)), 0xc0c0c0), 0x808080))
                 if or(
                     or(lt(lead, 0xc2), gt(lead, 0xf4)), // a continuation byte, an overlong lead (C0, C1), or above U+10FFFF
-                    or(lt(sub(length, i), size), or(or(lt(second, low), gt(second, high)), iszero(eq(tail, and(0x808080, mask)))))
+                    or(lt(sub(length, i), size), or(or(lt(second, low), gt(second, high)), tail))
                 ) {
                     bad := i
                     break
