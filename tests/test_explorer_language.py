@@ -11,49 +11,25 @@ is wider than the screen and the navigation wraps item by item.
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
-import uvicorn
 from eth_utils import keccak
-from playwright.sync_api import sync_playwright
 
+from browser_support import DESKTOP, PHONE, chromium, citizen_page, served, shot
 from conftest import make_sender
-from govchain.api import create_app
 from govchain.deploy import SUITE, deploy_suite, load_consortium
 from govchain.domain import uscc_check_character
 from govchain.explorer import i18n
-from govchain.paths import PROJECT_ROOT
 from web_support import NAMES, PENDING, REGISTERED, REJECTED, make_portal, seed, seed_funds
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
-SCREENSHOTS = PROJECT_ROOT / "reports" / "screenshots"
-PHONE = {"width": 390, "height": 844}
 NEVER_APPLIED = "91370200000000000" + uscc_check_character("91370200000000000")
-DESKTOP = {"width": 1280, "height": 900}
 
 ROLE_CODE = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_ROLE\b")
 STATUS_CODE = re.compile(r"\b(?:IN_REVIEW|APPROVED|REJECTED|REGISTERED|RETURNED|EXPIRED|SUSPENDED|DEREGISTERED|APPLIED|PROPOSED|WITHDRAWN)\b")
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
 ENGLISH_WORDS = re.compile(r"[A-Za-z]{3,}(?: [A-Za-z]{2,}){2,}")  # three English words in a row
-
-
-def _serve(portal: Any) -> Any:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(portal=portal), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    return server, thread, f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")
@@ -68,19 +44,15 @@ def sites(suite_deployment, w3, artifacts, tmp_path_factory):
         "registries": make_portal(w3, suite_deployment.path, tmp_path_factory.mktemp("lang-registries") / "index.db"),
         "funds": make_portal(w3, funds_deployment.path, tmp_path_factory.mktemp("lang-funds") / "index.db"),
     }
-    servers = {name: _serve(portal) for name, portal in portals.items()}
-    yield {"scenario": scenario, "funds": funds, "portals": portals, "urls": {name: s[2] for name, s in servers.items()}}
-    for server, thread, _ in servers.values():
-        server.should_exit = True
-        thread.join(timeout=10)
+    with ExitStack() as stack:
+        urls = {name: stack.enter_context(served(portal)) for name, portal in portals.items()}
+        yield {"scenario": scenario, "funds": funds, "portals": portals, "urls": urls}
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def _pages(sites: dict[str, Any]) -> list[tuple[str, str, int]]:
@@ -141,59 +113,57 @@ def _chinese_names(consortium: dict[str, Any]) -> set[str]:
 
 def test_every_page_in_both_languages_and_on_a_phone(sites, browser):
     consortium = load_consortium()
-    only_chinese, english_names, chinese_names = _only_chinese_names(sites), _english_names(consortium), _chinese_names(consortium)
+    names = (_only_chinese_names(sites), _english_names(consortium), _chinese_names(consortium))
     problems: list[str] = []
-    checked = 0
     for lang in ("zh", "en"):
         for viewport in (PHONE, DESKTOP):
-            context = browser.new_context(viewport=viewport, locale="zh-CN")
-            page = context.new_page()
-            for site, path, status in _pages(sites):
-                url = sites["urls"][site] + path + ("&" if "?" in path else "?") + f"lang={lang}"
-                response = page.goto(url)
-                where = f"{lang} {viewport['width']}px {path}"
-                if response.status != status:
-                    problems.append(f"{where}: status {response.status}, expected {status}")
-                if viewport is PHONE:
-                    width = page.evaluate("document.documentElement.scrollWidth")
-                    if width > PHONE["width"]:
-                        problems.append(f"{where}: {width} px wide")
-                    tall = page.evaluate("Math.max(...[...document.querySelectorAll('nav a')].map(a => a.getBoundingClientRect().height))")
-                    if tall > 40:
-                        problems.append(f"{where}: a navigation item is {tall} px tall (wrapped inside)")
-                    continue
-                text = page.inner_text("main") + "\n" + page.inner_text("header nav") + "\n" + page.title()
-                problems += [f"{where}: role code {m}" for m in set(ROLE_CODE.findall(text))]
-                problems += [f"{where}: status code {m}" for m in set(STATUS_CODE.findall(text))]
-                if lang == "en":
-                    rest = text
-                    for name in sorted(only_chinese, key=len, reverse=True):
-                        rest = rest.replace(name, "")
-                    problems += [f"{where}: Chinese text {m!r}" for m in set(CJK.findall(rest))]
-                else:
-                    problems += [f"{where}: English name {n!r}" for n in english_names if n in text]
-                if status >= 400:
-                    message = page.inner_text("#error-message")
-                    if lang == "zh" and (not CJK.search(message) or ENGLISH_WORDS.search(message)):
-                        problems.append(f"{where}: error message not in Chinese: {message!r}")
-                    if lang == "en" and CJK.search(message.replace(REGISTERED, "")):
-                        problems.append(f"{where}: error message not in English: {message!r}")
-                if lang == "en":
-                    problems += [f"{where}: Chinese name {n!r}" for n in chinese_names - only_chinese if n in text]
-                checked += 1
-            if viewport is PHONE and lang == "zh":
-                for name, path in (("phone-home", "/"), ("phone-enterprises", "/enterprises"), ("phone-case", f"/case/{sites['scenario'].overdue_case}"),
-                                   ("phone-tx", f"/tx/{sites['scenario'].relayed_tx}")):  # fmt: skip
-                    page.goto(sites["urls"]["registries"] + path)
-                    _shot(page, name)
-            context.close()
-    assert checked > 80
+            with citizen_page(browser, viewport, lang) as page:
+                problems += _page_problems(sites, page, lang, viewport, names)
+                if viewport is PHONE and lang == "zh":
+                    for name, path in (("phone-home", "/"), ("phone-enterprises", "/enterprises"),
+                                       ("phone-case", f"/case/{sites['scenario'].overdue_case}"), ("phone-tx", f"/tx/{sites['scenario'].relayed_tx}")):  # fmt: skip
+                        page.goto(sites["urls"]["registries"] + path)
+                        shot(page, name)
+    assert len(_pages(sites)) > 40
     assert not problems, "\n".join(problems[:60])
 
 
-def _shot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+def _page_problems(sites: dict[str, Any], page: Any, lang: str, viewport: dict[str, int], names: tuple[set[str], set[str], set[str]]) -> list[str]:
+    """What is wrong on the scenario's pages in `lang` at `viewport`: on a phone, the width; on a
+    desktop, codes and names of the other language."""
+    only_chinese, english_names, chinese_names = names
+    problems: list[str] = []
+    for site, path, status in _pages(sites):
+        response = page.goto(sites["urls"][site] + path + ("&" if "?" in path else "?") + f"lang={lang}")
+        where = f"{lang} {viewport['width']}px {path}"
+        if response.status != status:
+            problems.append(f"{where}: status {response.status}, expected {status}")
+        if viewport is PHONE:
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE["width"]:
+                problems.append(f"{where}: {width} px wide")
+            tall = page.evaluate("Math.max(...[...document.querySelectorAll('nav a')].map(a => a.getBoundingClientRect().height))")
+            if tall > 40:
+                problems.append(f"{where}: a navigation item is {tall} px tall (wrapped inside)")
+            continue
+        text = page.inner_text("main") + "\n" + page.inner_text("header nav") + "\n" + page.title()
+        problems += [f"{where}: role code {m}" for m in set(ROLE_CODE.findall(text))]
+        problems += [f"{where}: status code {m}" for m in set(STATUS_CODE.findall(text))]
+        if lang == "en":
+            rest = text
+            for name in sorted(only_chinese, key=len, reverse=True):
+                rest = rest.replace(name, "")
+            problems += [f"{where}: Chinese text {m!r}" for m in set(CJK.findall(rest))]
+            problems += [f"{where}: Chinese name {n!r}" for n in chinese_names - only_chinese if n in text]
+        else:
+            problems += [f"{where}: English name {n!r}" for n in english_names if n in text]
+        if status >= 400:
+            message = page.inner_text("#error-message")
+            if lang == "zh" and (not CJK.search(message) or ENGLISH_WORDS.search(message)):
+                problems.append(f"{where}: error message not in Chinese: {message!r}")
+            if lang == "en" and CJK.search(message):
+                problems.append(f"{where}: error message not in English: {message!r}")
+    return problems
 
 
 def test_enterprise_names_capital_and_what_changed(sites, browser, w3, artifacts):
@@ -207,9 +177,13 @@ def test_enterprise_names_capital_and_what_changed(sites, browser, w3, artifacts
     regulator.change_registered_capital(REGISTERED, 80_000_000 * 100)
     regulator.record_change(REGISTERED, ChangeKind.LEGAL_REPRESENTATIVE, b"\x07" * 32)
     portal.sync()
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    page = context.new_page()
-    base = sites["urls"]["registries"]
+    with citizen_page(browser) as page:
+        _see_the_changes(page, sites["urls"]["registries"], scenario)
+    api = portal.enterprise(REGISTERED)
+    assert (api.name, api.registered_capital_fen) == ("青岛海湾新材料股份有限公司", 80_000_000 * 100)
+
+
+def _see_the_changes(page: Any, base: str, scenario: Any) -> None:
     page.goto(base + "/enterprises?lang=zh")
     row = page.locator("#enterprise-list tbody tr", has_text=REGISTERED)
     assert "青岛海湾新材料股份有限公司" in row.inner_text() and "¥80,000,000.00" in row.inner_text()
@@ -221,7 +195,7 @@ def test_enterprise_names_capital_and_what_changed(sites, browser, w3, artifacts
     assert "申请设立登记：青岛海湾化工有限公司 · 注册资本 ¥5,000,000.00" in history
     assert "变更登记：名称 → 青岛海湾新材料股份有限公司" in history and "变更登记：注册资本 → ¥80,000,000.00" in history
     assert "变更登记：法定代表人 (新值为身份承诺)" in history
-    _shot(page, "enterprise-changes")
+    shot(page, "enterprise-changes")
     page.goto(base + f"/enterprise/{REGISTERED}?lang=en")
     history = page.inner_text("#enterprise-history")
     assert "change recorded: name → 青岛海湾新材料股份有限公司" in history and "change recorded: legal representative" in history
@@ -229,17 +203,17 @@ def test_enterprise_names_capital_and_what_changed(sites, browser, w3, artifacts
     assert "青岛海湾新材料股份有限公司" in page.inner_text("#case-subject")
     page.goto(base + "/search?q=海湾新材料&lang=zh")  # a name search finds it
     page.wait_for_url(f"**/enterprise/{REGISTERED}")
-    context.close()
-    api = portal.enterprise(REGISTERED)
-    assert (api.name, api.registered_capital_fen) == ("青岛海湾新材料股份有限公司", 80_000_000 * 100)
 
 
 def test_search_hits_and_roles_are_in_the_pages_language(sites, browser):
     base, funds_base = sites["urls"]["registries"], sites["urls"]["funds"]
     hrss = sites["funds"]["suite"].contract("Disbursements").functions.getRoleMember(keccak(text="EXECUTOR_ROLE"), 0).call()
     timelock = sites["portals"]["funds"].deployment.address("GovTimelock")
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    page = context.new_page()
+    with citizen_page(browser) as page:
+        _see_the_roles(page, base, funds_base, hrss, _grant_tx(sites["portals"]["funds"], timelock))
+
+
+def _see_the_roles(page: Any, base: str, funds_base: str, hrss: str, grant_tx: str) -> None:
     for lang, kinds in (("zh", {"区块", "审批事项"}), ("en", {"block", "case"})):
         page.goto(base + f"/search?q=1&lang={lang}")
         assert {page.inner_text(f"#search-hits [data-kind='{k}'] .badge") for k in ("block", "case")} == kinds
@@ -248,10 +222,9 @@ def test_search_hits_and_roles_are_in_the_pages_language(sites, browser):
     assert "资金发放 · 发放执行人" in labels and "治理执行人" not in labels
     page.goto(funds_base + f"/address/{hrss}?lang=en")
     assert "disbursements · payout executor" in page.inner_text("#address-labels")
-    page.goto(funds_base + f"/tx/{_grant_tx(sites['portals']['funds'], timelock)}?lang=zh")
+    page.goto(funds_base + f"/tx/{grant_tx}?lang=zh")
     assert "治理执行人" in page.inner_text("#tx-events") or "治理提案人" in page.inner_text("#tx-events")
-    _shot(page, "roles")
-    context.close()
+    shot(page, "roles")
 
 
 def _grant_tx(portal: Any, contract: str) -> str:
