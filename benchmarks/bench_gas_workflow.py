@@ -1,8 +1,8 @@
 """Gas of approval workflows and enterprise registration.
 
 - gas.workflow.step_decision: a non-final Approve decision on a three-step case (with an opinion hash).
-- gas.enterprise.apply_plus_approve: applyForRegistration + the approving decision of a ONE-step
-  registration template (the final step: it closes the case and the hook registers the enterprise).
+- gas.enterprise.apply_plus_approve: applyForRegistration (the name in plaintext, NAME) + the approving
+  decision of a ONE-step registration template (the final step: it closes the case and the hook registers the enterprise).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from govchain.domain import USCC_ALPHABET, uscc_bytes, uscc_check_character  # n
 DAY = 24 * 3600  # seconds
 STEP_LIMIT = 5 * DAY  # seconds an officer has per step
 LEVEL = 2  # identity verification level the templates require
+NAME = "青岛海湾精细化工股份有限公司"  # a typical enterprise name: 14 Chinese characters, 42 bytes of UTF-8
 
 
 def random_uscc() -> bytes:
@@ -58,7 +59,7 @@ def main() -> None:
                                 {"from": admin}).return_value
     registry.setRegistrationTemplate(one, {"from": admin})
     apply_tx = registry.applyForRegistration(
-        random_uscc(), os.urandom(32), os.urandom(32), 50_000_000_00, os.urandom(32), {"from": applicant}
+        random_uscc(), NAME, os.urandom(32), 50_000_000_00, os.urandom(32), {"from": applicant}
     )
     approve_tx = engine.decide(apply_tx.return_value, 0, os.urandom(32), {"from": officer})
     assert "EnterpriseRegistered" in approve_tx.events

@@ -10,6 +10,7 @@ import {IEnterpriseRegistry} from "@govchain/interfaces/IEnterpriseRegistry.sol"
 import {ICaseHook, CASE_EXPIRED_REASON} from "@govchain/interfaces/ICaseHook.sol";
 import {IIdentityRegistry} from "@govchain/interfaces/IIdentityRegistry.sol";
 import {IWorkflowEngine} from "@govchain/interfaces/IWorkflowEngine.sol";
+import {EnterpriseName} from "./libraries/EnterpriseName.sol";
 import {USCC} from "./libraries/USCC.sol";
 
 /// @title EnterpriseRegistry
@@ -20,8 +21,9 @@ import {USCC} from "./libraries/USCC.sol";
 /// regulation department's officers (市场监督管理局). Applicants are verified by the engine
 /// (the template's minimum identity level), so the registry makes no identity call of its own on
 /// that path; a contestant is checked here, against the same registry and level.
-/// Personal data never reaches the chain: the legal representative is an identity commitment and
-/// the name and business scope are document hashes, all carried by events only.
+/// Personal data never reaches the chain: the legal representative is an identity commitment and the
+/// business scope a document hash. The name and registered capital are public registration data, in
+/// plaintext. All of them are carried by events only (nothing on chain reads them).
 contract EnterpriseRegistry is DepartmentRoles, ERC2771Context, IEnterpriseRegistry {
     /// @notice Market regulation officers: record changes, suspend, reinstate, deregister.
     bytes32 public constant MARKET_REGULATOR_ROLE = keccak256("MARKET_REGULATOR_ROLE");
@@ -56,13 +58,14 @@ contract EnterpriseRegistry is DepartmentRoles, ERC2771Context, IEnterpriseRegis
     /// @inheritdoc IEnterpriseRegistry
     function applyForRegistration(
         bytes18 uscc,
-        bytes32 nameHash,
+        string calldata name,
         bytes32 legalRepCommitment,
         uint256 registeredCapitalFen,
         bytes32 businessScopeHash
     ) external returns (uint256 caseId) {
         USCC.validate(uscc);
-        if (nameHash == bytes32(0) || legalRepCommitment == bytes32(0) || businessScopeHash == bytes32(0)) {
+        EnterpriseName.validate(bytes(name));
+        if (legalRepCommitment == bytes32(0) || businessScopeHash == bytes32(0)) {
             revert EnterpriseRegistryIncompleteApplication(uscc);
         }
         uint32 templateId = _registrationTemplate;
@@ -82,7 +85,7 @@ contract EnterpriseRegistry is DepartmentRoles, ERC2771Context, IEnterpriseRegis
         caseId = _engine.openCaseFor(_msgSender(), templateId, USCC.subject(uscc));
         record.caseId = SafeCast.toUint64(caseId);
         emit EnterpriseApplied(
-            uscc, caseId, _msgSender(), nameHash, legalRepCommitment, registeredCapitalFen, businessScopeHash
+            uscc, caseId, _msgSender(), name, legalRepCommitment, registeredCapitalFen, businessScopeHash
         );
     }
 
@@ -164,9 +167,26 @@ contract EnterpriseRegistry is DepartmentRoles, ERC2771Context, IEnterpriseRegis
         external
         onlyRole(MARKET_REGULATOR_ROLE)
     {
+        if (kind == ChangeKind.Name || kind == ChangeKind.RegisteredCapital) revert EnterpriseRegistryPublicChange(uscc, kind);
         if (newValueHash == bytes32(0)) revert EnterpriseRegistryMissingHash(uscc);
         _transition(uscc, _enterprises[uscc].status, Action.RecordChange); // status stays Registered
         emit EnterpriseChanged(uscc, kind, newValueHash, _msgSender());
+    }
+
+    /// @inheritdoc IEnterpriseRegistry
+    function changeName(bytes18 uscc, string calldata name) external onlyRole(MARKET_REGULATOR_ROLE) {
+        EnterpriseName.validate(bytes(name));
+        _transition(uscc, _enterprises[uscc].status, Action.RecordChange); // status stays Registered
+        emit EnterpriseNameChanged(uscc, name, _msgSender());
+    }
+
+    /// @inheritdoc IEnterpriseRegistry
+    function changeRegisteredCapital(bytes18 uscc, uint256 registeredCapitalFen)
+        external
+        onlyRole(MARKET_REGULATOR_ROLE)
+    {
+        _transition(uscc, _enterprises[uscc].status, Action.RecordChange); // status stays Registered
+        emit EnterpriseCapitalChanged(uscc, registeredCapitalFen, _msgSender());
     }
 
     /// @inheritdoc IEnterpriseRegistry

@@ -241,7 +241,7 @@ def enterprise_show(uscc: str, as_json: bool = JsonOption) -> None:
         return
 
     def render(v: Any) -> None:
-        console.print(f"[bold]{v.uscc}[/]  status {v.status}  case {v.case_id or '-'}")
+        console.print(f"[bold]{v.uscc}[/]  {v.name}  status {v.status}  case {v.case_id or '-'}")
         console.print(f"applied {_when(v.applied_at)}  decided {_when(v.decided_at)}"
                       + (f"  ({v.seconds_to_decision} s)" if v.seconds_to_decision is not None else ""))
         for entry in v.history:

@@ -86,6 +86,27 @@ def demo_id_number(rng: random.Random) -> str:
     return body + ID_CARD_CHECK[sum(int(d) * w for d, w in zip(body, ID_CARD_WEIGHTS)) % 11]
 
 
+# Invented Qingdao enterprise names: 青岛 + a trade name (字号) + an industry + an organisational form.
+TRADE_NAMES = (
+    "海湾", "琴岛", "崂山", "胶州湾", "蓝谷", "金沙滩", "红岛", "鳌山", "即墨", "灵山", "浮山", "汇泉", "栈桥", "海泊",
+    "沧口", "李村", "城阳", "黄岛", "海晏", "信诚", "瑞丰", "恒泰", "永盛", "鼎新", "华海", "海川", "启航", "远帆",
+)
+INDUSTRIES = (
+    "化工", "海洋食品", "港口机械", "软件", "物流", "新材料", "电子科技", "酿造", "纺织", "建筑工程", "船舶配件",
+    "医疗器械", "海洋生物", "家电配件", "轨道交通设备", "环保科技", "冷链仓储", "橡胶制品", "文化传媒", "跨境电商",
+)
+FORMS = ("有限公司", "有限公司", "有限公司", "股份有限公司", "有限责任公司")
+
+
+def demo_enterprise_name(rng: random.Random, taken: set[str]) -> str:
+    """An invented, not yet taken Qingdao enterprise name, e.g. 青岛海湾化工有限公司."""
+    while True:
+        name = "青岛" + rng.choice(TRADE_NAMES) + rng.choice(INDUSTRIES) + rng.choice(FORMS)
+        if name not in taken:
+            taken.add(name)
+            return name
+
+
 def demo_uscc(rng: random.Random) -> str:
     """A well-formed (fictitious) USCC: 9 (industry & commerce) 1 (enterprise) + Qingdao region + code."""
     body = "91" + rng.choice(["370202", "370203", "370211", "370212"]) + "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
@@ -98,6 +119,7 @@ class DemoRun:
         self.w3 = suite.w3
         self.report = report
         self.rng = random.Random(SEED)
+        self.names_rng = random.Random(SEED + 1)  # its own stream: names leave every other seeded figure as it was
         self.officers = dev_accounts(self.w3.eth.chain_id)
         self.summary = DemoSummary()
         self.relayer = Relayer(self.sender(BDB), suite.contract("GovForwarder"))
@@ -140,20 +162,20 @@ class DemoRun:
         enterprises = EnterpriseClient(self.suite)
         registry = enterprises.contract.address
         requests, codes = [], []
+        names: set[str] = set()
         for i in range(ENTERPRISES):
             uscc = demo_uscc(self.rng)
             founder = people[i]
             if i < BAD_USCC:  # a typo in the last character: govchain refuses it before anything is signed
                 wrong = uscc[:17] + next(c for c in USCC_ALPHABET if c != uscc[17])
                 try:
-                    enterprises.application_calldata(wrong, b"", b"", 0, b"")
+                    enterprises.application_calldata(wrong, "青岛笔误贸易有限公司", b"", 0, b"")
                 except GovchainError:
                     self.count("applications refused for a bad USCC")
                 continue
             legal_rep = people[(i + 1) % ENTERPRISES].commitment
-            data = enterprises.application_calldata(
-                uscc, self.hash("name", uscc), legal_rep, self.rng.randint(10, 5000) * 1_000_000, self.hash("scope", uscc)
-            )
+            capital_fen = self.rng.randint(10, 5000) * 1_000_000  # 100,000 to 50 million yuan
+            data = enterprises.application_calldata(uscc, demo_enterprise_name(self.names_rng, names), legal_rep, capital_fen, self.hash("scope", uscc))
             requests.append(self.signed(founder, registry, data, 0))
             codes.append(uscc)
         self.relayer.relay_many(requests)
@@ -178,10 +200,7 @@ class DemoRun:
 
         registered = [u for u in codes if outcome[u] == "registered"]
         regulator = EnterpriseClient(self.suite, self.sender(SAMR2))
-        changes = [
-            regulator.functions.recordChange(u.encode(), int(self.rng.choice(list(ChangeKind))), self.hash("change", u))
-            for u in registered[:25]
-        ]
+        changes = [self.change(regulator, u, names) for u in registered[:25]]
         regulator._transact_many(changes)
         self.count("enterprise changes recorded", len(changes))
         regulator.suspend(registered[25], self.hash("suspension", registered[25]))
@@ -192,6 +211,15 @@ class DemoRun:
         self.summary.examples["changed_uscc"] = registered[1]
         self.summary.examples["rejected_uscc"] = next(u for u in codes if outcome[u] == "rejected")
         return registered
+
+    def change(self, regulator: EnterpriseClient, uscc: str, names: set[str]) -> Any:
+        """A registered enterprise's change of a random kind: a new name or capital in plaintext, anything else as a hash."""
+        kind = self.rng.choice(list(ChangeKind))
+        if kind == ChangeKind.NAME:
+            return regulator.functions.changeName(uscc.encode(), demo_enterprise_name(self.names_rng, names))
+        if kind == ChangeKind.REGISTERED_CAPITAL:
+            return regulator.functions.changeRegisteredCapital(uscc.encode(), self.names_rng.randint(10, 5000) * 1_000_000)
+        return regulator.functions.recordChange(uscc.encode(), int(kind), self.hash("change", uscc))
 
     # --- approval cases ---------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """Off-chain twins of the contracts' encodings, in one place.
 
 - USCC (统一社会信用代码, GB 32100-2015) validation: the twin of contracts/libraries/USCC.sol.
+- Enterprise names (well-formed UTF-8, no control characters): the twin of contracts/libraries/EnterpriseName.sol.
 - Identity commitments: the salted hash that stands for a person on chain.
 - Identity tags: the keyed hash that makes one person one binding (IdentityRegistry.tagHolder).
 - Merkle trees and proofs: the twin of OpenZeppelin's MerkleProof (sorted pairs, double-hashed leaves).
@@ -80,6 +81,46 @@ def uscc_bytes(uscc: str) -> bytes:
 def uscc_subject(uscc: str) -> bytes:
     """The code as an identity key / credit subject: bytes18 left-aligned in bytes32 (USCC.subject)."""
     return uscc_bytes(uscc).ljust(32, b"\0")
+
+
+ENTERPRISE_NAME_MAX_BYTES = 150  # EnterpriseName.MAX_BYTES: 50 Chinese characters of 3 UTF-8 bytes
+
+
+class InvalidEnterpriseName(GovchainError, ValueError):
+    """An enterprise name the registry would refuse (EnterpriseNameLength / EnterpriseNameInvalidCharacter)."""
+
+    def __init__(self, reason: str, offset: int | None = None) -> None:
+        super().__init__(f"invalid enterprise name: {reason}")
+        self.offset = offset  # the byte offset EnterpriseNameInvalidCharacter names; None for a bad length
+
+
+def enterprise_name_problem(data: bytes) -> int | None:
+    """The byte offset of the first character EnterpriseName.sol refuses (not well-formed UTF-8, or a
+    control character: Unicode category Cc), or None if every byte is fine. Length is not checked."""
+    try:
+        text, limit = data.decode("utf-8"), None
+    except UnicodeDecodeError as error:  # strict UTF-8, as Unicode table 3-7 and the contract
+        text, limit = data[: error.start].decode("utf-8"), error.start
+    offset = 0
+    for char in text:
+        if unicodedata.category(char) == "Cc":
+            return offset
+        offset += len(char.encode("utf-8"))
+    return limit
+
+
+def validate_enterprise_name(name: str) -> bytes:
+    """The name as the registry takes it (UTF-8 bytes), or InvalidEnterpriseName (same rules as EnterpriseName.sol)."""
+    try:
+        data = name.encode("utf-8")
+    except UnicodeEncodeError as error:  # a lone surrogate
+        raise InvalidEnterpriseName("it is not valid Unicode text", len(name[: error.start].encode("utf-8"))) from None
+    if not data or len(data) > ENTERPRISE_NAME_MAX_BYTES:
+        raise InvalidEnterpriseName(f"it must have 1 to {ENTERPRISE_NAME_MAX_BYTES} bytes of UTF-8, got {len(data)}")
+    offset = enterprise_name_problem(data)
+    if offset is not None:
+        raise InvalidEnterpriseName(f"a control character at byte {offset}", offset)
+    return data
 
 
 def validate_id_number(id_number: str) -> str:

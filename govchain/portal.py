@@ -97,11 +97,14 @@ def read_web3(config: Config) -> Web3:
 
 @dataclass(frozen=True)
 class Labels:
-    """Names the chain stores only as hashes: role ids, workflow templates, departments' English names."""
+    """Names the chain stores only as hashes or in one language: role ids, workflow templates (in Chinese
+    and English), departments' English names and which department's officers hold each role."""
 
     roles: dict[str, str]  # 0x role id -> ROLE_NAME
     templates: dict[int, tuple[str, str]]  # template id -> (key, display name)
     department_names_en: dict[str, str]
+    templates_en: dict[int, str] = field(default_factory=dict)  # template id -> English name (consortium `name_en`)
+    role_departments: dict[tuple[str, str], str] = field(default_factory=dict)  # (contract, ROLE_NAME) -> first department granted it
 
     @classmethod
     def build(cls, artifacts: Artifacts, deployment: Deployment, consortium: Mapping[str, Any]) -> "Labels":
@@ -120,13 +123,25 @@ class Labels:
         by_key = {w["key"]: w.get("name", w["key"]) for w in consortium.get("workflows", [])}
         templates = {int(tid): (key, by_key.get(key, key)) for key, tid in (data.get("workflows") or {}).items()}
         english = {d["code"]: d.get("name_en", d["code"]) for d in consortium.get("departments", [])}
-        return cls(roles, templates, english)
+        by_key_en = {w["key"]: w["name_en"] for w in consortium.get("workflows", []) if w.get("name_en")}
+        templates_en = {tid: by_key_en[key] for tid, (key, _) in templates.items() if key in by_key_en}
+        holders: dict[tuple[str, str], str] = {}
+        for department in consortium.get("departments", []):
+            for contract, granted in (department.get("roles") or {}).items():
+                for role in granted:
+                    holders.setdefault((contract, role), department["code"])
+        return cls(roles, templates, english, templates_en, holders)
 
     def role(self, role_id: str) -> str:
         return self.roles.get(role_id.lower(), role_id)
 
     def template(self, template_id: int) -> str:
+        """The template's name in Chinese (the consortium file's `name`; the API's `template`)."""
         return self.templates.get(template_id, ("", f"#{template_id}"))[1]
+
+    def template_name(self, template_id: int, lang: str) -> str:
+        """The template's name in `lang` ("zh" or "en"; English falls back to Chinese where none is given)."""
+        return self.templates_en.get(template_id, self.template(template_id)) if lang == "en" else self.template(template_id)
 
 
 def _deployment_json(deployment: Deployment) -> dict[str, Any]:
@@ -298,6 +313,9 @@ class AddressInfo:
 _HEX64 = re.compile(r"0x[0-9a-fA-F]{64}")
 _HEX40 = re.compile(r"0x[0-9a-fA-F]{40}")
 _CASE = re.compile(r"(?:case|案件|#)\s*(\d{1,18})", re.IGNORECASE)
+_HEX_PREFIX = re.compile(r"0x", re.IGNORECASE)
+MIN_NAME_QUERY = 2  # characters of an enterprise name a search needs (two Chinese characters say a lot)
+NAME_HITS = 20  # enterprises listed for a name search
 
 
 class Portal:
@@ -641,13 +659,18 @@ def _search_registries(portal: Portal, query: str) -> list[SearchHit]:
         case_id = int(digits)
         if any(c.case_id == case_id for c in portal.cases()):
             hits.append(SearchHit("case", str(case_id), f"case {case_id}", f"/case/{case_id}"))
-    if len(query) == 18 and query.isalnum():
+    if len(query) == 18 and query.isascii() and query.isalnum():
         uscc = query.upper()
         try:
             validate_uscc(uscc)
         except InvalidUSCC:
             return hits
-        hits.append(SearchHit("enterprise", uscc, uscc, f"/enterprise/{uscc}"))
+        name = next((e.name for e in portal.enterprises() if e.uscc == uscc), "")
+        hits.append(SearchHit("enterprise", uscc, f"{name} {uscc}".strip(), f"/enterprise/{uscc}"))
+    elif len(query) >= MIN_NAME_QUERY and not query.isdigit() and not _HEX_PREFIX.match(query) and not case:
+        wanted = query.casefold()
+        named = [e for e in reversed(portal.enterprises()) if wanted in e.name.casefold()][:NAME_HITS]
+        hits += [SearchHit("enterprise", e.uscc, f"{e.name} {e.uscc}", f"/enterprise/{e.uscc}") for e in named]
     return hits
 
 

@@ -57,8 +57,8 @@ def _hex(value: bytes) -> str:
 # --- enterprises -------------------------------------------------------------------------------
 
 ENTERPRISE_EVENTS = [
-    "EnterpriseApplied", "EnterpriseRegistered", "EnterpriseRejected", "EnterpriseChanged",
-    "EnterpriseSuspended", "EnterpriseReinstated", "EnterpriseDeregistered", "EnterpriseContested",
+    "EnterpriseApplied", "EnterpriseRegistered", "EnterpriseRejected", "EnterpriseChanged", "EnterpriseNameChanged",
+    "EnterpriseCapitalChanged", "EnterpriseSuspended", "EnterpriseReinstated", "EnterpriseDeregistered", "EnterpriseContested",
     "EnterpriseContestDismissed", "EnterpriseContestUpheld", "EnterpriseContestLapsed",
 ]  # fmt: skip
 
@@ -66,6 +66,9 @@ ENTERPRISE_EVENTS = [
 @dataclass(frozen=True)
 class EnterpriseView:
     uscc: str
+    name: str  # the registered name (public registration data): the latest application's, or the latest change
+    registered_capital_fen: int  # likewise, in fen
+    applicant: str  # who made the latest application
     status: str
     applied_at: int
     decided_at: int
@@ -80,15 +83,34 @@ class EnterpriseView:
 def enterprise_view(suite: Suite, engine: Engine, uscc: str) -> EnterpriseView:
     record = EnterpriseClient(suite).get(uscc)  # validates the USCC (InvalidUSCC)
     decided = record.decided_at - record.applied_at if record.decided_at else None
+    timeline = history(engine, "EnterpriseRegistry", ENTERPRISE_EVENTS, "uscc", _hex(uscc_bytes(uscc)))
+    public = _PublicRecord()
+    for entry in timeline:
+        public.follow(entry.event, entry.args)
     return EnterpriseView(
-        uscc,
-        record.status.name,
-        record.applied_at,
-        record.decided_at,
-        record.case_id,
-        decided,
-        history(engine, "EnterpriseRegistry", ENTERPRISE_EVENTS, "uscc", _hex(uscc_bytes(uscc))),
-    )
+        uscc, public.name, public.capital_fen, public.applicant, record.status.name, record.applied_at, record.decided_at,
+        record.case_id, decided, timeline,
+    )  # fmt: skip
+
+
+@dataclass
+class _PublicRecord:
+    """An enterprise's public registration data as its events leave it: name, capital, applicant, changes."""
+
+    name: str = ""
+    capital_fen: int = 0
+    applicant: str = ""
+    changes: int = 0
+
+    def follow(self, event: str, args: dict[str, Any]) -> None:
+        if event == "EnterpriseApplied":
+            self.name, self.capital_fen, self.applicant = args["name"], int(args["registeredCapitalFen"]), args["applicant"]
+        elif event == "EnterpriseNameChanged":
+            self.name, self.changes = args["name"], self.changes + 1
+        elif event == "EnterpriseCapitalChanged":
+            self.capital_fen, self.changes = int(args["registeredCapitalFen"]), self.changes + 1
+        elif event == "EnterpriseChanged":
+            self.changes += 1
 
 
 # --- cases -------------------------------------------------------------------------------------
@@ -402,34 +424,39 @@ ENTERPRISE_STATUS_AFTER = {
 @dataclass
 class EnterpriseRow:
     uscc: str
+    name: str  # the registered name: the latest application's, or the latest change
     status: str
     case_id: int
     applicant: str
-    registered_capital_fen: int
+    registered_capital_fen: int  # likewise, in fen
     applied_at: int
     decided_at: int | None
     updated_at: int
-    changes: int
+    changes: int  # changes recorded since the latest application
 
 
 def enterprise_list(engine: Engine) -> list[EnterpriseRow]:
     """Every enterprise that ever applied, with its current status, in order of application."""
     rows: dict[str, EnterpriseRow] = {}
+    public: dict[str, _PublicRecord] = {}
     for entry in _all(engine, "EnterpriseRegistry", ENTERPRISE_EVENTS):
         uscc = bytes_text(entry.args["uscc"])
         if entry.event == "EnterpriseApplied":
+            public[uscc] = _PublicRecord()
+        record = public.get(uscc)
+        if record is None:
+            continue
+        record.follow(entry.event, entry.args)
+        if entry.event == "EnterpriseApplied":
             rows[uscc] = EnterpriseRow(
-                uscc, "APPLIED", entry.args["caseId"], entry.args["applicant"], int(entry.args["registeredCapitalFen"]),
-                entry.timestamp, None, entry.timestamp, 0,
+                uscc, record.name, "APPLIED", entry.args["caseId"], record.applicant, record.capital_fen, entry.timestamp, None,
+                entry.timestamp, 0,
             )  # fmt: skip
             continue
-        row = rows.get(uscc)
-        if row is None:
-            continue
+        row = rows[uscc]
         row.updated_at = entry.timestamp
-        if entry.event == "EnterpriseChanged":
-            row.changes += 1
-        elif entry.event in ENTERPRISE_STATUS_AFTER:  # a contest changes no status
+        row.name, row.registered_capital_fen, row.changes = record.name, record.capital_fen, record.changes
+        if entry.event in ENTERPRISE_STATUS_AFTER:  # a contest changes no status
             row.status = ENTERPRISE_STATUS_AFTER[entry.event]
             if entry.event in ("EnterpriseRegistered", "EnterpriseRejected"):
                 row.decided_at = entry.timestamp

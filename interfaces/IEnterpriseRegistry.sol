@@ -6,16 +6,19 @@ import {ICaseHook} from "@govchain/interfaces/ICaseHook.sol";
 /// @title Enterprise registration (企业登记)
 /// @notice Enterprises are keyed by their 18-character unified social credit code (USCC, GB 32100-2015),
 /// validated on chain (contracts/libraries/USCC.sol: USCCInvalidCharacter, USCCInvalidCheckCharacter).
-/// A verified applicant applies with the code, a hash of the enterprise name, the legal
-/// representative's identity commitment (never their ID-card number), the registered capital and a
-/// hash of the business-scope document. The application opens a case of the registration template
+/// A verified applicant applies with the code, the enterprise name, the legal representative's
+/// identity commitment (never their ID-card number), the registered capital and a hash of the
+/// business-scope document. The name and the registered capital are public registration data (every
+/// market regulator publishes them), so they are on chain in plaintext, in the events (the
+/// contract never reads them back); the name is checked by contracts/libraries/EnterpriseName.sol. The application opens a case of the registration template
 /// on the WorkflowEngine, where market regulation reviews it step by step; when the case closes the
 /// engine calls this registry back (ICaseHook): approved -> Registered, rejected -> Rejected (a
 /// rejected code may apply again). A case returned for material that its applicant lets expire
 /// (WorkflowEngine.expireCase, open to anyone) closes as a rejection too (reason
 /// CASE_EXPIRED_REASON), so an application never holds a code for ever. Market regulation
-/// (MARKET_REGULATOR_ROLE) records changes of a registered enterprise, suspends and reinstates it,
-/// and deregisters it for good.
+/// (MARKET_REGULATOR_ROLE) records changes of a registered enterprise (a new name or registered
+/// capital in plaintext, anything else as a hash or commitment), suspends and reinstates it, and
+/// deregisters it for good.
 ///
 /// Contests: anyone may apply for any well-formed code, so the application binds its applicant to
 /// the code, and whoever claims the enterprise (a verified identity, e.g. its real founder) may
@@ -31,7 +34,7 @@ import {ICaseHook} from "@govchain/interfaces/ICaseHook.sol";
 ///   Contest       Applied -> Applied                           contest (one pending contest at a time)
 ///   Approve       Applied -> Registered                        the registration case closes approved
 ///   Reject        Applied -> Rejected                          the registration case closes rejected
-///   RecordChange  Registered -> Registered                     recordChange
+///   RecordChange  Registered -> Registered                     changeName, changeRegisteredCapital, recordChange
 ///   Suspend       Registered -> Suspended                      suspend
 ///   Reinstate     Suspended -> Registered                      reinstate
 ///   Deregister    Registered -> Deregistered, Suspended -> Deregistered   deregister (final)
@@ -60,11 +63,12 @@ interface IEnterpriseRegistry is ICaseHook {
         Contest
     }
 
-    /// @notice What a recorded change changed.
+    /// @notice What a recorded change changed. Name and RegisteredCapital are public: their new value is
+    /// in plaintext (changeName, changeRegisteredCapital); the other kinds carry a hash (recordChange).
     enum ChangeKind {
-        Name, // enterprise name (new value: hash of the name)
+        Name, // enterprise name (EnterpriseNameChanged: the new name)
         LegalRepresentative, // legal representative (new value: their identity commitment)
-        RegisteredCapital, // registered capital (new value: hash of the amount document)
+        RegisteredCapital, // registered capital (EnterpriseCapitalChanged: the new amount in fen)
         BusinessScope, // business scope (new value: hash of the scope document)
         Domicile, // registered address (new value: hash of the address)
         Other // anything else (new value: hash of the change document)
@@ -86,8 +90,11 @@ interface IEnterpriseRegistry is ICaseHook {
     error EnterpriseRegistryNoTemplate();
     /// @notice Template `templateId` of the engine does not call this registry back (its hook is `hook`).
     error EnterpriseRegistryTemplateHookMismatch(uint32 templateId, address hook);
-    /// @notice The name hash, legal-representative commitment or business-scope hash is zero.
+    /// @notice The legal-representative commitment or the business-scope hash is zero.
     error EnterpriseRegistryIncompleteApplication(bytes18 uscc);
+    /// @notice A change of `kind` (the name or the registered capital) is public: it is recorded with its
+    /// new value by changeName or changeRegisteredCapital, not as a hash.
+    error EnterpriseRegistryPublicChange(bytes18 uscc, ChangeKind kind);
     /// @notice A change needs a non-zero new-value hash; a suspension, reinstatement or deregistration a reason hash.
     error EnterpriseRegistryMissingHash(bytes18 uscc);
     /// @notice `action` is not allowed on enterprise `uscc` while it is `current`.
@@ -110,12 +117,14 @@ interface IEnterpriseRegistry is ICaseHook {
 
     /// @notice Emitted when governance sets the engine template that registration cases follow.
     event RegistrationTemplateSet(uint32 indexed templateId);
-    /// @notice Emitted when `applicant` applies to register `uscc`; case `caseId` reviews it.
+    /// @notice Emitted when `applicant` applies to register `uscc` under `name`; case `caseId` reviews it.
+    /// @param name the enterprise name (UTF-8, see EnterpriseName)
+    /// @param registeredCapitalFen registered capital in fen (0.01 yuan)
     event EnterpriseApplied(
         bytes18 indexed uscc,
         uint256 indexed caseId,
         address indexed applicant,
-        bytes32 nameHash,
+        string name,
         bytes32 legalRepCommitment,
         uint256 registeredCapitalFen,
         bytes32 businessScopeHash
@@ -133,8 +142,13 @@ interface IEnterpriseRegistry is ICaseHook {
     event EnterpriseContestUpheld(bytes18 indexed uscc, uint256 indexed caseId, address indexed contestant, uint40 reservedUntil);
     /// @notice Emitted when contested case `caseId` of `uscc` expires: nobody ruled, the code is free to all.
     event EnterpriseContestLapsed(bytes18 indexed uscc, uint256 indexed caseId, address indexed contestant);
-    /// @notice Emitted when market regulation records a change of registered enterprise `uscc`.
+    /// @notice Emitted when market regulation records a change of registered enterprise `uscc` whose new
+    /// value is not public (`kind` is neither Name nor RegisteredCapital).
     event EnterpriseChanged(bytes18 indexed uscc, ChangeKind kind, bytes32 newValueHash, address indexed officer);
+    /// @notice Emitted when market regulation records the new name of registered enterprise `uscc`.
+    event EnterpriseNameChanged(bytes18 indexed uscc, string name, address indexed officer);
+    /// @notice Emitted when market regulation records the new registered capital (in fen) of registered enterprise `uscc`.
+    event EnterpriseCapitalChanged(bytes18 indexed uscc, uint256 registeredCapitalFen, address indexed officer);
     /// @notice Emitted when market regulation suspends `uscc`.
     event EnterpriseSuspended(bytes18 indexed uscc, bytes32 reasonHash, address indexed officer);
     /// @notice Emitted when market regulation reinstates suspended `uscc`.
@@ -150,18 +164,18 @@ interface IEnterpriseRegistry is ICaseHook {
 
     /// @notice The caller (a verified identity) applies to register enterprise `uscc`.
     /// @param uscc the 18-character code, ASCII
-    /// @param nameHash hash of the enterprise name
+    /// @param name the enterprise name: 1 to EnterpriseName.MAX_BYTES bytes of UTF-8, no control characters
     /// @param legalRepCommitment the legal representative's identity commitment
     /// @param registeredCapitalFen registered capital in fen (0.01 yuan)
     /// @param businessScopeHash hash of the business-scope document
     /// @return caseId the WorkflowEngine case that reviews the application
-    /// @dev Reverts with USCCInvalidCharacter, USCCInvalidCheckCharacter,
-    /// EnterpriseRegistryIncompleteApplication, EnterpriseRegistryTransitionNotAllowed,
+    /// @dev Reverts with USCCInvalidCharacter, USCCInvalidCheckCharacter, EnterpriseNameLength,
+    /// EnterpriseNameInvalidCharacter, EnterpriseRegistryIncompleteApplication, EnterpriseRegistryTransitionNotAllowed,
     /// EnterpriseRegistryReserved, EnterpriseRegistryNoTemplate, and from the engine
     /// WorkflowEngineApplicantNotVerified / WorkflowEngineTemplateInactive. Emits EnterpriseApplied.
     function applyForRegistration(
         bytes18 uscc,
-        bytes32 nameHash,
+        string calldata name,
         bytes32 legalRepCommitment,
         uint256 registeredCapitalFen,
         bytes32 businessScopeHash
@@ -187,9 +201,21 @@ interface IEnterpriseRegistry is ICaseHook {
     /// after an upheld contest (see `enterprise(uscc).reservedUntil`); zero when neither.
     function claimant(bytes18 uscc) external view returns (address);
 
-    /// @notice Records a change of registered enterprise `uscc`. MARKET_REGULATOR_ROLE only.
-    /// @dev Reverts with EnterpriseRegistryMissingHash, EnterpriseRegistryTransitionNotAllowed. Emits EnterpriseChanged.
+    /// @notice Records a change of registered enterprise `uscc` whose new value is a hash or a commitment
+    /// (legal representative, business scope, domicile, other). MARKET_REGULATOR_ROLE only.
+    /// @dev Reverts with EnterpriseRegistryPublicChange (kind Name or RegisteredCapital),
+    /// EnterpriseRegistryMissingHash, EnterpriseRegistryTransitionNotAllowed. Emits EnterpriseChanged.
     function recordChange(bytes18 uscc, ChangeKind kind, bytes32 newValueHash) external;
+
+    /// @notice Records the new name of registered enterprise `uscc`. MARKET_REGULATOR_ROLE only.
+    /// @dev Reverts with EnterpriseNameLength, EnterpriseNameInvalidCharacter,
+    /// EnterpriseRegistryTransitionNotAllowed. Emits EnterpriseNameChanged.
+    function changeName(bytes18 uscc, string calldata name) external;
+
+    /// @notice Records the new registered capital of registered enterprise `uscc`, in fen (0.01 yuan).
+    /// MARKET_REGULATOR_ROLE only.
+    /// @dev Reverts with EnterpriseRegistryTransitionNotAllowed. Emits EnterpriseCapitalChanged.
+    function changeRegisteredCapital(bytes18 uscc, uint256 registeredCapitalFen) external;
 
     /// @notice Suspends registered enterprise `uscc`. MARKET_REGULATOR_ROLE only.
     /// @dev Reverts with EnterpriseRegistryMissingHash, EnterpriseRegistryTransitionNotAllowed. Emits EnterpriseSuspended.

@@ -231,7 +231,7 @@ def test_search(client, scenario, w3, portal):
 
 def _signed_application(scenario, w3, portal, uscc, nonce=None, signer=None):
     registry = scenario.suite.contract("EnterpriseRegistry")
-    data = registry.functions.applyForRegistration(uscc_bytes(uscc), os.urandom(32), os.urandom(32), 1_000_000, os.urandom(32))._encode_transaction_data()
+    data = registry.functions.applyForRegistration(uscc_bytes(uscc), "青岛西海岸电子商务有限公司", os.urandom(32), 1_000_000, os.urandom(32))._encode_transaction_data()
     forwarder = portal.deployment.address("GovForwarder")
     signer = signer or scenario.citizen
     nonce = portal.relay_nonce(signer.address) if nonce is None else nonce
@@ -258,7 +258,7 @@ def test_relay_refusals_change_nothing(client, scenario, w3, portal):
     head = w3.eth.block_number
     body = _signed_application(scenario, w3, portal, NEW_USCC)
     cases = [
-        ({**body, "data": body["data"][:-2] + "00"}, 400, "signed by"),  # tampered after signing
+        ({**body, "data": body["data"][:-2] + ("01" if body["data"].endswith("00") else "00")}, 400, "signed by"),  # tampered after signing
         ({**body, "to": portal.deployment.address("CreditRegistry")}, 400, "forwards applications only to"),
         ({**body, "value": 1}, 400, "value"),
         ({**body, "signature": "0x12"}, 422, "signature"),
@@ -435,8 +435,9 @@ def test_language_switch_and_error_pages(client):
     assert "Enterprises registered" in english.text and english.cookies.get("lang") == "en"
     assert "Enterprises registered" in client.get("/", cookies={"lang": "en"}).text
     assert "已登记企业" in client.get("/", cookies={"lang": "zh"}).text
-    response = client.get(f"/search?q={REGISTERED[:17]}H")
-    assert response.status_code == 200 and "expected &#39;G&#39;" in response.text
+    response = client.get(f"/search?q={REGISTERED[:17]}H&lang=zh")
+    assert response.status_code == 200 and "校验码是 “H”，应为 “G”" in response.text  # the page's language
+    assert "expected “G”" in client.get(f"/search?q={REGISTERED[:17]}H&lang=en").text
     assert client.get(f"/search?q={REGISTERED}", follow_redirects=False).headers["location"] == f"/enterprise/{REGISTERED}"
     for path, status in [("/case/abc", 400), ("/case/999999", 404), ("/block/99999999", 404), ("/tx/0x12", 400), ("/nope", 404),
                          (f"/enterprise/{REGISTERED[:17]}H", 400)]:  # fmt: skip

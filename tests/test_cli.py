@@ -88,7 +88,7 @@ def scenario(suite_deployment, w3, artifacts):
     IdentityClient(suite, make_sender(w3, artifacts, 12)).bind_person(
         PersonBinding.of(citizen.account.address, "11010519491231002X", b"\x05" * 32, DEV_IDENTITY_TAG_KEY), 2
     )
-    applied = EnterpriseClient(suite, citizen).apply(USCC, b"\x01" * 32, b"\x02" * 32, 1_000_000, b"\x03" * 32)
+    applied = EnterpriseClient(suite, citizen).apply(USCC, "青岛黄岛港口机械有限公司", b"\x02" * 32, 1_000_000, b"\x03" * 32)
     case_id = EnterpriseClient(suite).get(USCC).case_id
     WorkflowClient(suite, make_sender(w3, artifacts, 4)).decide(case_id, Decision.APPROVE)
     # a multi-step case left waiting past its deadline

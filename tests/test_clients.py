@@ -60,10 +60,10 @@ def test_enterprise_application_through_its_workflow(suite, w3, artifacts):
         PersonBinding.of(citizen.account.address, "11010519491231002X", b"\x07" * 32, DEV_IDENTITY_TAG_KEY), 2
     )
     enterprises = EnterpriseClient(suite, citizen)
-    receipt = enterprises.apply(USCC, b"\x01" * 32, b"\x02" * 32, 5_000_000, b"\x03" * 32)
+    receipt = enterprises.apply(USCC, "青岛海湾化工有限公司", b"\x02" * 32, 5_000_000, b"\x03" * 32)
     applied = [e for e in enterprises.events(receipt) if type(e).__name__ == "EnterpriseApplied"][0]
     record = enterprises.get(USCC)
-    assert record.status == EnterpriseStatus.APPLIED and record.case_id == applied.caseId
+    assert record.status == EnterpriseStatus.APPLIED and record.case_id == applied.caseId and applied.name == "青岛海湾化工有限公司"
 
     workflow = WorkflowClient(suite, make_sender(w3, artifacts, 4))  # a SAMR reviewer
     case = workflow.case(record.case_id)
@@ -82,7 +82,7 @@ def test_contested_and_expired_applications_through_the_clients(suite, w3, artif
     for n, (person, id_number) in enumerate(((squatter, "370202195001011239"), (owner, "370203194805052345"))):
         police.bind_person(PersonBinding.of(person.account.address, id_number, bytes([n + 9]) * 32, DEV_IDENTITY_TAG_KEY), 2)
     reviewer = WorkflowClient(suite, make_sender(w3, artifacts, 4))
-    application = (b"\x01" * 32, b"\x02" * 32, 5_000_000, b"\x03" * 32)
+    application = ("青岛琴岛贸易有限公司", b"\x02" * 32, 5_000_000, b"\x03" * 32)
     EnterpriseClient(suite, squatter).apply(USCC, *application)
     case_id = EnterpriseClient(suite).get(USCC).case_id
     EnterpriseClient(suite, owner).contest(USCC, b"\x0e" * 32)

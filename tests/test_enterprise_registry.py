@@ -6,6 +6,7 @@ import brownie
 import pytest
 from brownie import chain
 from brownie.test import given, strategy
+from eth_abi import encode
 from eth_utils import keccak
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -14,14 +15,18 @@ from conftest import reverts_with, unauthorized
 from govchain.domain import (
     ID_CARD_CHECK,
     ID_CARD_WEIGHTS,
+    ENTERPRISE_NAME_MAX_BYTES,
     USCC_ALPHABET,
+    InvalidEnterpriseName,
     InvalidUSCC,
+    enterprise_name_problem,
     identity_commitment,
     identity_tag,
     is_valid_uscc,
     uscc_bytes,
     uscc_check_character,
     uscc_subject,
+    validate_enterprise_name,
     validate_uscc,
 )
 from govchain.signer import DEV_IDENTITY_TAG_KEY
@@ -39,8 +44,8 @@ RESERVATION = 30 * DAY  # EnterpriseRegistry.RESERVATION_PERIOD
 EVIDENCE = keccak(text="名称预先核准通知书 and articles of association")
 NONE, APPLIED, REGISTERED, REJECTED, SUSPENDED, DEREGISTERED = range(6)  # IEnterpriseRegistry.Status
 A_APPLY, A_APPROVE, A_REJECT, A_CHANGE, A_SUSPEND, A_REINSTATE, A_DEREGISTER, A_CONTEST = range(8)  # Action
-NAME_CHANGE, LEGAL_REP_CHANGE = 0, 1  # ChangeKind
-NAME_HASH = keccak(text="青岛海纳电子科技有限公司")
+NAME_CHANGE, LEGAL_REP_CHANGE, CAPITAL_CHANGE, SCOPE_CHANGE, DOMICILE_CHANGE, OTHER_CHANGE = range(6)  # ChangeKind
+NAME = "青岛海纳电子科技有限公司"
 SCOPE_HASH = keccak(text="经营范围: 电子产品研发、销售")
 CAPITAL_FEN = 5_000_000 * 100  # 5 million yuan
 REASON = b"\x5a" * 32
@@ -136,7 +141,7 @@ def regulator(accounts):
 
 
 def apply(registry, applicant, uscc=USCC):
-    return registry.applyForRegistration(uscc, NAME_HASH, LEGAL_REP, CAPITAL_FEN, SCOPE_HASH, {"from": applicant})
+    return registry.applyForRegistration(uscc, NAME, LEGAL_REP, CAPITAL_FEN, SCOPE_HASH, {"from": applicant})
 
 
 def fields(event) -> dict:
@@ -173,7 +178,7 @@ def test_registration_template_must_call_the_registry_back(EnterpriseRegistry, r
     fresh = EnterpriseRegistry.deploy(admin, engine, brownie.ZERO_ADDRESS, {"from": admin})
     assert fresh.registrationTemplate() == 0
     with reverts_with("EnterpriseRegistryNoTemplate"):
-        fresh.applyForRegistration(USCC, NAME_HASH, LEGAL_REP, CAPITAL_FEN, SCOPE_HASH, {"from": applicant})
+        fresh.applyForRegistration(USCC, NAME, LEGAL_REP, CAPITAL_FEN, SCOPE_HASH, {"from": applicant})
 
 
 def test_apply_opens_a_review_case(registry, engine, applicant):
@@ -182,7 +187,7 @@ def test_apply_opens_a_review_case(registry, engine, applicant):
     assert case_id == 1
     applied = tx.events["EnterpriseApplied"]
     assert bytes(applied["uscc"]) == USCC and applied["caseId"] == case_id and applied["applicant"] == applicant
-    assert bytes(applied["nameHash"]) == NAME_HASH and bytes(applied["legalRepCommitment"]) == LEGAL_REP
+    assert applied["name"] == NAME and bytes(applied["legalRepCommitment"]) == LEGAL_REP
     assert applied["registeredCapitalFen"] == CAPITAL_FEN and bytes(applied["businessScopeHash"]) == SCOPE_HASH
     opened = tx.events["CaseOpened"]
     assert (opened["caseId"], opened["applicant"], opened["openedBy"]) == (case_id, applicant, registry)
@@ -249,9 +254,9 @@ def test_apply_rejects_invalid_codes(registry, applicant):
 
 
 def test_apply_rejects_incomplete_applications_and_unverified_applicants(registry, applicant, accounts):
-    for fields in ((ZERO32, LEGAL_REP, SCOPE_HASH), (NAME_HASH, ZERO32, SCOPE_HASH), (NAME_HASH, LEGAL_REP, ZERO32)):
+    for legal_rep, scope in ((ZERO32, SCOPE_HASH), (LEGAL_REP, ZERO32)):
         with reverts_with("EnterpriseRegistryIncompleteApplication", USCC):
-            registry.applyForRegistration(USCC, fields[0], fields[1], CAPITAL_FEN, fields[2], {"from": applicant})
+            registry.applyForRegistration(USCC, NAME, legal_rep, CAPITAL_FEN, scope, {"from": applicant})
     for outsider in (accounts[16], accounts[17]):  # level 1; unbound
         with reverts_with("WorkflowEngineApplicantNotVerified", outsider, LEVEL):
             apply(registry, outsider)
@@ -300,13 +305,58 @@ def test_changes_suspension_reinstatement_and_deregistration(registry, engine, a
     assert registry.statusOf(USCC) == DEREGISTERED
     # zero hashes are refused before anything else
     for call in (
-        lambda: registry.recordChange(USCC, NAME_CHANGE, ZERO32, {"from": regulator}),
+        lambda: registry.recordChange(USCC, DOMICILE_CHANGE, ZERO32, {"from": regulator}),
         lambda: registry.suspend(USCC, ZERO32, {"from": regulator}),
         lambda: registry.reinstate(USCC, ZERO32, {"from": regulator}),
         lambda: registry.deregister(USCC, ZERO32, {"from": regulator}),
     ):
         with reverts_with("EnterpriseRegistryMissingHash", USCC):
             call()
+
+
+def test_public_changes_carry_the_new_name_and_capital(registry, engine, applicant, reviewer, regulator):
+    engine.decide(apply(registry, applicant).return_value, APPROVE, ZERO32, {"from": reviewer})
+    decided = record(registry)
+    renamed = "青岛海纳智能科技股份有限公司"
+    tx = registry.changeName(USCC, renamed, {"from": regulator})
+    assert fields(tx.events["EnterpriseNameChanged"]) == {"uscc": USCC, "name": renamed, "officer": regulator}
+    tx = registry.changeRegisteredCapital(USCC, 12_000_000 * 100, {"from": regulator})
+    assert fields(tx.events["EnterpriseCapitalChanged"]) == {"uscc": USCC, "registeredCapitalFen": 12_000_000 * 100, "officer": regulator}
+    assert record(registry) == decided
+    # a public change is never recorded as a mere hash: its value would be hidden
+    for kind in (NAME_CHANGE, CAPITAL_CHANGE):
+        with reverts_with("EnterpriseRegistryPublicChange", USCC, kind):
+            registry.recordChange(USCC, kind, REASON, {"from": regulator})
+    for kind in (LEGAL_REP_CHANGE, SCOPE_CHANGE, DOMICILE_CHANGE, OTHER_CHANGE):
+        assert registry.recordChange(USCC, kind, REASON, {"from": regulator}).events["EnterpriseChanged"]["kind"] == kind
+    with reverts_with("EnterpriseNameLength", 0, ENTERPRISE_NAME_MAX_BYTES):
+        registry.changeName(USCC, "", {"from": regulator})
+    with reverts_with("EnterpriseNameInvalidCharacter", 6):
+        registry.changeName(USCC, "青岛\n海纳", {"from": regulator})
+
+
+def _raw_application(registry, uscc: bytes, name: bytes) -> str:
+    """applyForRegistration calldata whose `name` is any bytes (a string is encoded exactly as bytes)."""
+    selector = registry.applyForRegistration.signature
+    return selector + encode(["bytes18", "bytes", "bytes32", "uint256", "bytes32"], [uscc, name, LEGAL_REP, CAPITAL_FEN, SCOPE_HASH]).hex()
+
+
+def test_apply_refuses_empty_long_and_malformed_names(registry, applicant):
+    """An attack on every decoder of the events: a name that is not UTF-8 (sent as raw calldata, as
+    any client could) would make the indexer, web3.py and cast fail on the event. Refused."""
+    longest = "青" * (ENTERPRISE_NAME_MAX_BYTES // 3)
+    for name, error in (("", ("EnterpriseNameLength", 0, ENTERPRISE_NAME_MAX_BYTES)),
+                        (longest + "a", ("EnterpriseNameLength", ENTERPRISE_NAME_MAX_BYTES + 1, ENTERPRISE_NAME_MAX_BYTES)),
+                        ("青岛\x00海纳", ("EnterpriseNameInvalidCharacter", 6)),
+                        ("青岛海纳\u0085公司", ("EnterpriseNameInvalidCharacter", 12))):  # fmt: skip
+        with reverts_with(*error):
+            registry.applyForRegistration(USCC, name, LEGAL_REP, CAPITAL_FEN, SCOPE_HASH, {"from": applicant})
+    for name, offset in ((b"\xff\xfe", 0), ("青岛".encode() + b"\xe6\xb5", 6), (b"ab\xed\xa0\x80", 2), (b"\xc0\xaf", 0)):
+        with reverts_with("EnterpriseNameInvalidCharacter", offset):
+            applicant.transfer(registry, 0, data=_raw_application(registry, USCC, name))
+    assert registry.statusOf(USCC) == NONE
+    tx = registry.applyForRegistration(USCC, longest, LEGAL_REP, CAPITAL_FEN, SCOPE_HASH, {"from": applicant})
+    assert tx.events["EnterpriseApplied"]["name"] == longest
 
 
 def test_every_transition_follows_the_table(registry, engine, applicant, owner, reviewer, regulator):
@@ -325,13 +375,16 @@ def test_every_transition_follows_the_table(registry, engine, applicant, owner, 
         assert registry.statusOf(uscc) == status
     actions = {
         A_APPLY: lambda u: apply(registry, applicant, u),
-        A_CHANGE: lambda u: registry.recordChange(u, NAME_CHANGE, REASON, {"from": regulator}),
+        A_CHANGE: lambda u: registry.recordChange(u, DOMICILE_CHANGE, REASON, {"from": regulator}),
+        "rename": lambda u: registry.changeName(u, "青岛海纳新材料有限公司", {"from": regulator}),
+        "capital": lambda u: registry.changeRegisteredCapital(u, CAPITAL_FEN * 2, {"from": regulator}),
         A_SUSPEND: lambda u: registry.suspend(u, REASON, {"from": regulator}),
         A_REINSTATE: lambda u: registry.reinstate(u, REASON, {"from": regulator}),
         A_DEREGISTER: lambda u: registry.deregister(u, REASON, {"from": regulator}),
         A_CONTEST: lambda u: registry.contest(u, EVIDENCE, {"from": owner}),
     }
-    for action, call in actions.items():
+    for key, call in actions.items():
+        action = A_CHANGE if key in ("rename", "capital") else key  # public changes are RecordChange actions too
         for status, uscc in by_status.items():
             if status in TRANSITIONS[action]:
                 chain.snapshot()
@@ -508,7 +561,11 @@ def test_unauthorized_callers_are_rejected(registry, engine, applicant, reviewer
         registry.grantRole(regulator_role, outsider, {"from": outsider})
     for caller in (outsider, reviewer, applicant):
         with reverts_with(*unauthorized(caller, regulator_role)):
-            registry.recordChange(USCC, NAME_CHANGE, REASON, {"from": caller})
+            registry.recordChange(USCC, DOMICILE_CHANGE, REASON, {"from": caller})
+        with reverts_with(*unauthorized(caller, regulator_role)):
+            registry.changeName(USCC, "青岛冒名贸易有限公司", {"from": caller})
+        with reverts_with(*unauthorized(caller, regulator_role)):
+            registry.changeRegisteredCapital(USCC, 1, {"from": caller})
         with reverts_with(*unauthorized(caller, regulator_role)):
             registry.suspend(USCC, REASON, {"from": caller})
         with reverts_with(*unauthorized(caller, regulator_role)):
@@ -594,6 +651,44 @@ def test_contract_and_python_agree_on_uscc(registry, uscc):
             registry.validateUSCC(uscc)
     else:
         registry.validateUSCC(uscc)
+
+
+# --- Enterprise names: the contract and govchain.domain agree on every input ---------------------
+
+_names = st.one_of(
+    st.text(min_size=0, max_size=60).map(lambda t: t.encode("utf-8", "surrogatepass")),  # any code point, lone surrogates too
+    st.binary(min_size=0, max_size=ENTERPRISE_NAME_MAX_BYTES + 2),
+    st.lists(st.sampled_from([b"\xe9\x9d\x92", b"\xc2\x85", b"\xc2\xa0", b"\xed\x9f\xbf", b"\xed\xa0\x80", b"\xf4\x8f\xbf\xbf",
+                              b"\xf4\x90\x80\x80", b"\xe0\x9f\xbf", b"\xf0\x8f\xbf\xbf", b"\x7f", b"\x1f", b"A", b"\xe9\x9d"]),
+             max_size=52).map(b"".join),  # boundary sequences of table 3-7
+)
+
+
+@pytest.fixture(scope="module")
+def names(EnterpriseNameHarness, admin):
+    return EnterpriseNameHarness.deploy({"from": admin})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=_names)
+def test_contract_and_python_agree_on_enterprise_names(names, name):
+    problem = enterprise_name_problem(name)
+    if not name or len(name) > ENTERPRISE_NAME_MAX_BYTES:
+        with reverts_with("EnterpriseNameLength", len(name), ENTERPRISE_NAME_MAX_BYTES):
+            names.validate(name)
+    elif problem is not None:
+        with reverts_with("EnterpriseNameInvalidCharacter", problem):
+            names.validate(name)
+    else:
+        names.validate(name)
+        assert validate_enterprise_name(name.decode("utf-8")) == name
+    if problem is not None and len(name) <= ENTERPRISE_NAME_MAX_BYTES:
+        try:
+            text = name.decode("utf-8")
+        except UnicodeDecodeError:
+            return
+        with pytest.raises(InvalidEnterpriseName):
+            validate_enterprise_name(text)
 
 
 # --- Stateful: statuses follow the table ------------------------------------------------------
@@ -747,7 +842,7 @@ class _Enterprises:
         uscc = self.codes[st_code]
         m = self.m[uscc]
         fn = {A_CHANGE: "recordChange", A_SUSPEND: "suspend", A_REINSTATE: "reinstate", A_DEREGISTER: "deregister"}
-        args = (uscc, NAME_CHANGE, REASON) if st_action == A_CHANGE else (uscc, REASON)
+        args = (uscc, DOMICILE_CHANGE, REASON) if st_action == A_CHANGE else (uscc, REASON)
         call = lambda: getattr(self.registry, fn[st_action])(*args, {"from": self.regulator})  # noqa: E731
         if m["status"] in TRANSITIONS[st_action]:
             call()

@@ -64,7 +64,7 @@ def test_search_a_uscc_opens_the_enterprise(page, base_url):
     page.fill("#search-q", REGISTERED[:17] + "H")
     page.press("#search-q", "Enter")
     page.wait_for_selector("#search-problem")
-    assert "expected 'G'" in page.inner_text("#search-problem")
+    assert "应为 “G”" in page.inner_text("#search-problem")
     shot(page, "search-invalid-uscc")
 
 

@@ -161,7 +161,7 @@ def _templates_and_enterprises(walk: Walk, people: list[Any], workflows: dict[st
     regulator = EnterpriseClient(walk.suite, walk.sender(SAMR))
 
     def apply(uscc: str) -> int:
-        registry.apply(uscc, os.urandom(32), os.urandom(32), 1_000_000, os.urandom(32))
+        registry.apply(uscc, f"青岛测试企业{uscc[-4:]}有限公司", os.urandom(32), 1_000_000, os.urandom(32))
         walk.synced()
         return registry.get(uscc).case_id
 
@@ -170,7 +170,8 @@ def _templates_and_enterprises(walk: Walk, people: list[Any], workflows: dict[st
         walk.synced()
 
     decide(apply(_uscc(1)), Decision.APPROVE)  # registered, changed, suspended, reinstated, deregistered
-    for step in (lambda: regulator.record_change(_uscc(1), ChangeKind.DOMICILE, os.urandom(32)), lambda: regulator.suspend(_uscc(1), REASON),
+    for step in (lambda: regulator.record_change(_uscc(1), ChangeKind.DOMICILE, os.urandom(32)), lambda: regulator.change_name(_uscc(1), "青岛测试更名有限公司"),
+                 lambda: regulator.change_registered_capital(_uscc(1), 3_000_000), lambda: regulator.suspend(_uscc(1), REASON),
                  lambda: regulator.reinstate(_uscc(1), REASON), lambda: regulator.deregister(_uscc(1), REASON)):  # fmt: skip
         step()
         walk.synced()
@@ -189,7 +190,7 @@ def _templates_and_enterprises(walk: Walk, people: list[Any], workflows: dict[st
     walk.govern(engine.setReturnExpiry(7 * DAY))
     squatter = EnterpriseClient(walk.suite, walk.sender(people[4]))
     owner = EnterpriseClient(walk.suite, walk.sender(people[5]))
-    squatter.apply(_uscc(4), os.urandom(32), os.urandom(32), 1_000_000, os.urandom(32))
+    squatter.apply(_uscc(4), "青岛抢注贸易有限公司", os.urandom(32), 1_000_000, os.urandom(32))
     walk.synced()
     owner.contest(_uscc(4), os.urandom(32))
     walk.synced()
@@ -198,7 +199,7 @@ def _templates_and_enterprises(walk: Walk, people: list[Any], workflows: dict[st
     owner.contest(_uscc(4), os.urandom(32))
     walk.synced()
     decide(squatter.get(_uscc(4)).case_id, Decision.REJECT)
-    squatter.apply(_uscc(5), os.urandom(32), os.urandom(32), 1_000_000, os.urandom(32))
+    squatter.apply(_uscc(5), "青岛抢注物流有限公司", os.urandom(32), 1_000_000, os.urandom(32))
     walk.synced()
     lapsing = squatter.get(_uscc(5)).case_id
     owner.contest(_uscc(5), os.urandom(32))
@@ -208,7 +209,7 @@ def _templates_and_enterprises(walk: Walk, people: list[Any], workflows: dict[st
     WorkflowClient(walk.suite, walk.sender(people[6])).expire(lapsing)
     walk.synced()
     forwarder = walk.suite.contract("GovForwarder")  # a citizen's signed application, relayed (left pending)
-    data = registry.application_calldata(_uscc(3), os.urandom(32), os.urandom(32), 500_000, os.urandom(32))
+    data = registry.application_calldata(_uscc(3), "青岛中继申请有限公司", os.urandom(32), 500_000, os.urandom(32))
     deadline = walk.w3.eth.get_block("latest")["timestamp"] + DAY  # chain time: governance moved it on
     request = sign_request(people[1], forwarder.address, walk.w3.eth.chain_id, registry.contract.address, data, 0, deadline=deadline)
     walk.send(RELAYER, forwarder.functions.execute(request.request_data()))

@@ -78,7 +78,7 @@ def ready(suite, funds, accounts):
     citizen = accounts[16]
     suite["IdentityRegistry"].bindPerson(citizen, keccak(text="citizen-16"), keccak(text="tag-citizen-16"), 2, {"from": funds.police})
     case_id = suite["EnterpriseRegistry"].applyForRegistration(
-        USCC, keccak(text="name"), keccak(text="legal rep"), 10**8, keccak(text="scope"), {"from": citizen}
+        USCC, "青岛胶州湾物流有限公司", keccak(text="legal rep"), 10**8, keccak(text="scope"), {"from": citizen}
     ).return_value
     return {"program": program_id, "batch": batch_id, "entries": entries, "case": case_id, "citizen": citizen}
 

@@ -93,7 +93,7 @@ def relayer(suite, w3, artifacts):
 
 def _application(suite, uscc: bytes = uscc_bytes(USCC)):
     registry = suite.contract("EnterpriseRegistry")
-    call = registry.functions.applyForRegistration(uscc, b"\x01" * 32, b"\x02" * 32, 10_000_000, b"\x03" * 32)
+    call = registry.functions.applyForRegistration(uscc, "青岛崂山矿泉饮品有限公司", b"\x02" * 32, 10_000_000, b"\x03" * 32)
     return registry, bytes.fromhex(call._encode_transaction_data()[2:])
 
 

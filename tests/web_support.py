@@ -27,6 +27,8 @@ REGISTERED = "91370200163562681G"
 REJECTED = "91370203MA3C8LJQ0C"
 PENDING = "913702007180261443"
 ID_NUMBER = "11010519491231002X"
+NAMES = {REGISTERED: "青岛海湾化工有限公司", REJECTED: "青岛琴岛海洋食品有限公司", PENDING: "青岛崂山云端软件有限公司"}
+CAPITAL_FEN = 5_000_000 * 100  # 5 million yuan
 SALT = bytes(range(32))
 KEYS = {"SAMR": "samr-key-0123456789abcdef", "TAX": "tax-key-0123456789abcdef", "HRSS": "hrss-key-0123456789abcdef"}
 OFFICERS = {"SAMR": 4, "TAX": 6, "HRSS": 10}
@@ -62,7 +64,7 @@ def seed(w3: Any, artifacts: Any, deployment_path: Path) -> Scenario:
     forwarder = suite.contract("GovForwarder")
     relayed = []
     for nonce, (who, uscc) in enumerate([(citizen, REGISTERED), (citizen, REJECTED), (citizen, PENDING)]):
-        data = registry.application_calldata(uscc, os.urandom(32), identity_commitment("370202199001011237", SALT), 5_000_000, os.urandom(32))
+        data = registry.application_calldata(uscc, NAMES[uscc], identity_commitment("370202199001011237", SALT), CAPITAL_FEN, os.urandom(32))
         request = sign_request(who, forwarder.address, w3.eth.chain_id, registry.contract.address, data, nonce)
         relayed.append(relay_sender.transact(forwarder.functions.execute(request.request_data())))
     samr = WorkflowClient(suite, make_sender(w3, artifacts, OFFICERS["SAMR"]))

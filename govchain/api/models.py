@@ -227,10 +227,11 @@ class HistoryEntry(Model):
 
 class EnterpriseRow(Model):
     uscc: str
+    name: str = Field(description="the registered name (public registration data): the latest application's or the latest change's")
     status: str
     case_id: int
     applicant: str
-    registered_capital_fen: int
+    registered_capital_fen: int = Field(description="registered capital in fen (0.01 yuan), as the name: latest application or change")
     applied_at: int
     decided_at: int | None
     updated_at: int
@@ -239,6 +240,9 @@ class EnterpriseRow(Model):
 
 class Enterprise(Model):
     uscc: str
+    name: str = Field(description="the registered name (public registration data): the latest application's or the latest change's")
+    registered_capital_fen: int = Field(description="registered capital in fen (0.01 yuan)")
+    applicant: str = Field(description="who made the latest application")
     status: str
     applied_at: int
     decided_at: int

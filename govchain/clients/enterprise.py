@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
 from govchain.clients.base import ContractClient
-from govchain.domain import uscc_bytes
+from govchain.domain import uscc_bytes, validate_enterprise_name
 from govchain.sender import Receipt
 
 
@@ -20,6 +21,9 @@ class EnterpriseStatus(IntEnum):
 
 
 class ChangeKind(IntEnum):
+    """What a recorded change changed. NAME and REGISTERED_CAPITAL are public and recorded with their new
+    value (`change_name`, `change_registered_capital`); the others as a hash (`record_change`)."""
+
     NAME = 0
     LEGAL_REPRESENTATIVE = 1
     REGISTERED_CAPITAL = 2
@@ -59,20 +63,29 @@ class EnterpriseClient(ContractClient):
         """An officer of the case's current step dismisses the pending contest."""
         return self._transact(self.functions.dismissContest(uscc_bytes(uscc), reason_hash))
 
-    def apply(self, uscc: str, name_hash: bytes, legal_rep_commitment: bytes, capital_fen: int, scope_hash: bytes) -> Receipt:
-        return self._transact(
-            self.functions.applyForRegistration(uscc_bytes(uscc), name_hash, legal_rep_commitment, capital_fen, scope_hash)
-        )
+    def _application(self, uscc: str, name: str, legal_rep_commitment: bytes, capital_fen: int, scope_hash: bytes) -> Any:
+        validate_enterprise_name(name)  # InvalidEnterpriseName before anything is signed or sent
+        return self.functions.applyForRegistration(uscc_bytes(uscc), name, legal_rep_commitment, capital_fen, scope_hash)
 
-    def application_calldata(
-        self, uscc: str, name_hash: bytes, legal_rep_commitment: bytes, capital_fen: int, scope_hash: bytes
-    ) -> bytes:
+    def apply(self, uscc: str, name: str, legal_rep_commitment: bytes, capital_fen: int, scope_hash: bytes) -> Receipt:
+        """Apply to register `uscc` under `name` (public, plaintext) with `capital_fen` registered capital."""
+        return self._transact(self._application(uscc, name, legal_rep_commitment, capital_fen, scope_hash))
+
+    def application_calldata(self, uscc: str, name: str, legal_rep_commitment: bytes, capital_fen: int, scope_hash: bytes) -> bytes:
         """The calldata a citizen signs for a relayed application (govchain.relay.sign_request)."""
-        fn = self.functions.applyForRegistration(uscc_bytes(uscc), name_hash, legal_rep_commitment, capital_fen, scope_hash)
+        fn = self._application(uscc, name, legal_rep_commitment, capital_fen, scope_hash)
         return bytes.fromhex(fn._encode_transaction_data()[2:])
 
     def record_change(self, uscc: str, kind: ChangeKind, new_value_hash: bytes) -> Receipt:
+        """A change whose new value is a hash or commitment (not NAME or REGISTERED_CAPITAL: those are public)."""
         return self._transact(self.functions.recordChange(uscc_bytes(uscc), int(kind), new_value_hash))
+
+    def change_name(self, uscc: str, name: str) -> Receipt:
+        validate_enterprise_name(name)
+        return self._transact(self.functions.changeName(uscc_bytes(uscc), name))
+
+    def change_registered_capital(self, uscc: str, capital_fen: int) -> Receipt:
+        return self._transact(self.functions.changeRegisteredCapital(uscc_bytes(uscc), capital_fen))
 
     def suspend(self, uscc: str, reason_hash: bytes) -> Receipt:
         return self._transact(self.functions.suspend(uscc_bytes(uscc), reason_hash))

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from govchain import fund_views
 from govchain.api.routers.funds import batch_of, budget_of, budgets_of, program_of, program_trace, programs_of
 from govchain.explorer import i18n
-from govchain.explorer.pages import CHINA_TIME, _yuan, render
+from govchain.explorer.pages import CHINA_TIME, _yuan, department_name, render
 from govchain.explorer.sankey import Node, sankey_svg
 from govchain.payout_lookup import ProgramInfo, program_infos, split_bilingual
 from govchain.portal import Portal
@@ -48,13 +48,6 @@ def month(timestamp: int | None, lang: str) -> str:
         return "—"
     day = dt.datetime.fromtimestamp(timestamp, CHINA_TIME)
     return f"{day.year}年{day.month}月" if lang == "zh" else f"{MONTHS_EN[day.month - 1]} {day.year}"
-
-
-def department_name(portal: Portal, code: str | None, lang: str) -> str:
-    """A department code (HRSS) as its name in the page's language."""
-    if not code:
-        return "—"
-    return (portal.department_names().get(code) if lang == "zh" else portal.labels.department_names_en.get(code)) or code
 
 
 def _node_label(node: fund_views.FlowNode, lang: str) -> str:

@@ -14,8 +14,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from govchain.clients.enterprise import ChangeKind
 from govchain.domain import InvalidUSCC, contains_id_number, is_valid_uscc, validate_uscc
+from govchain.exceptions import GovchainError
 from govchain.explorer import i18n
+from govchain.explorer.i18n import Message
 from govchain.views import bytes_text
 from govchain.portal import NotFound, PersonalDataRefused, Portal, subject_key
 
@@ -108,20 +111,16 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     portal: Portal = request.app.state.portal
     params = {k: v for k, v in request.query_params.items() if not contains_id_number(v)}  # never echoed, not even in a link
     params["lang"] = "en" if lang == "zh" else "zh"
-    html = ENV.get_template(template).render(
-        request=request,
-        lang=lang,
-        tr=lambda zh, en: zh if lang == "zh" else en,
-        label=lambda table, code: i18n.label(getattr(i18n, table), code, lang),
-        duration=lambda seconds: _duration(seconds, lang),
-        nav=NAV_ITEMS,
-        path=request.url.path,
-        switch_url=request.url.path + "?" + urlencode(params),
-        portal=portal,
-        chain_id=portal.chain_id,
-        index_health=portal.index_health(),
-        **context,
-    )
+    html = ENV.get_template(template).render({**_words(portal, lang), **{
+        "request": request,
+        "lang": lang,
+        "nav": NAV_ITEMS,
+        "path": request.url.path,
+        "switch_url": request.url.path + "?" + urlencode(params),
+        "portal": portal,
+        "chain_id": portal.chain_id,
+        "index_health": portal.index_health(),
+    }, **context})  # a page's own context wins over the shared names
     response = HTMLResponse(html, status_code=status)
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -130,8 +129,35 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     return response
 
 
-def html_error(request: Request, status: int, message: str) -> Response:
-    return render(request, "error.html", status=status, status_code=status, message=message)
+def _words(portal: Portal, lang: str) -> dict[str, Any]:
+    """What every template uses to say things in the page's language: its own text (`tr`), the chain's
+    codes (`label`, `role_label`, `contract_label`), department and template names, bilingual names."""
+    return {
+        "tr": lambda zh, en: zh if lang == "zh" else en,
+        "label": lambda table, code: i18n.label(getattr(i18n, table), code, lang),
+        "role_label": lambda contract, role: _role_label(portal, contract, role, lang),
+        "contract_label": lambda name: i18n.label(i18n.CONTRACT, name, lang) if name else "—",
+        "department": lambda code: department_name(portal, code, lang),
+        "template_name": lambda template_id: portal.labels.template_name(template_id, lang),
+        "local_name": lambda text: i18n.local_name(text, lang),
+        "duration": lambda seconds: _duration(seconds, lang),
+    }
+
+
+def html_error(request: Request, status: int, message: str | Message) -> Response:
+    """The error page, in the page's language. The explorer's own errors come as a Message in both
+    languages; a plain message (from the app's generic handlers, in English) gets a Chinese text by its status."""
+    if not isinstance(message, Message):
+        message = _generic_message(request, status, message)
+    return render(request, "error.html", status=status, status_code=status, message=message.text(i18n.language(request)))
+
+
+def _generic_message(request: Request, status: int, english: str) -> Message:
+    if status == 404 and english.startswith("no such page"):
+        return i18n.error("no_page", path=request.url.path)
+    if status >= 500:
+        return i18n.error("unavailable" if status == 503 else "internal")
+    return Message(i18n.ERRORS["not_found" if status == 404 else "invalid"][0], english)
 
 
 router = APIRouter(include_in_schema=False)
@@ -153,28 +179,28 @@ def home(request: Request) -> Response:
 @router.get("/block/{number}", response_class=HTMLResponse)
 def block(request: Request, number: str) -> Response:
     if not number.isdigit() or len(number) > 18:
-        return html_error(request, 400, f"a block number is a whole number ≥ 0, got {number!r}")
+        return html_error(request, 400, i18n.error("bad_block", value=number[:40]))
     portal = _portal(request)
     found = portal.ledger.block(int(number))
     if found is None:
-        raise NotFound(f"no block {number} yet (the head is {portal.ledger.head()[0]})")
+        return html_error(request, 404, i18n.error("no_block", number=int(number), head=portal.ledger.head()[0]))
     return render(request, "block.html", block=found, head=portal.ledger.head()[0])
 
 
 @router.get("/tx/{tx_hash}", response_class=HTMLResponse)
 def transaction(request: Request, tx_hash: str) -> Response:
     if not _HEX64.match(tx_hash):
-        return html_error(request, 400, "a transaction hash is 0x and 64 hex digits")
+        return html_error(request, 400, i18n.error("bad_tx"))
     found = _portal(request).ledger.transaction(tx_hash)
     if found is None:
-        raise NotFound(f"no transaction {tx_hash} on this chain")
+        return html_error(request, 404, i18n.error("no_tx", hash=tx_hash))
     return render(request, "tx.html", tx=found)
 
 
 @router.get("/address/{address}", response_class=HTMLResponse)
 def address(request: Request, address: str, page: int = Query(1, ge=1, le=100_000)) -> Response:
     if not _HEX40.match(address):
-        return html_error(request, 400, "an address is 0x and 40 hex digits")
+        return html_error(request, 400, i18n.error("bad_address"))
     from govchain import views
 
     portal = _portal(request)
@@ -192,11 +218,11 @@ def search(request: Request, q: str = Query("", max_length=200)) -> Response:
         hits = portal.search(query) if query else []
     except PersonalDataRefused:  # reached only without JavaScript (search.js stops it in the browser)
         return render(request, "search.html", status=400, query="", hits=[], problem=None, id_number=True)
-    if query and not hits and len(query) == 18 and query.isalnum():
+    if query and not hits and len(query) == 18 and query.isascii() and query.isalnum():
         try:
             validate_uscc(query.upper())
         except InvalidUSCC as exc:
-            problem = str(exc)
+            problem = i18n.uscc_error(exc).text(i18n.language(request))
     if len(hits) == 1:
         return RedirectResponse(hits[0].path, status_code=303)
     return render(request, "search.html", query=query, hits=hits, problem=problem)
@@ -213,11 +239,17 @@ def enterprises(request: Request, status: str | None = Query(None, max_length=20
 @router.get("/enterprise/{uscc}", response_class=HTMLResponse)
 def enterprise(request: Request, uscc: str) -> Response:
     portal = _portal(request)
-    code = validate_uscc(uscc.strip().upper()[:64])
-    view = portal.enterprise(code)
+    try:
+        code = validate_uscc(uscc.strip().upper()[:64])
+        view = portal.enterprise(code)
+    except InvalidUSCC as exc:
+        return html_error(request, 400, i18n.uscc_error(exc))
+    except NotFound:
+        return html_error(request, 404, i18n.error("no_enterprise", uscc=code))
     credit = portal.credit(subject_key(code))
     names = {c.category: c.name for c in portal.credit_categories()}
-    return render(request, "enterprise.html", e=view, credit=credit, category_names=names, departments=_officer_departments(portal))
+    return render(request, "enterprise.html", e=view, credit=credit, category_names=names, departments=_officer_departments(portal),
+                  change_kind=_change_kind)  # fmt: skip
 
 
 @router.get("/cases", response_class=HTMLResponse)
@@ -234,19 +266,27 @@ def cases(
 @router.get("/case/{case_id}", response_class=HTMLResponse)
 def case(request: Request, case_id: str) -> Response:
     if not case_id.isdigit() or len(case_id) > 18:
-        return html_error(request, 400, f"a case id is a whole number ≥ 1, got {case_id!r}")
+        return html_error(request, 400, i18n.error("bad_case", value=case_id[:40]))
     portal = _portal(request)
-    view = portal.case(int(case_id))
-    role_departments = _role_departments(portal)
-    return render(request, "case.html", c=view, template_name=portal.labels.template(view.template_id),
-                  role_name=portal.labels.role, role_departments=role_departments,
-                  departments=_officer_departments(portal), now=portal.now())  # fmt: skip
+    try:
+        view = portal.case(int(case_id))
+    except NotFound:
+        return html_error(request, 404, i18n.error("no_case", case_id=int(case_id)))
+    subject = bytes_text(view.subject[:38]) if view.subject and not view.subject[38:].strip("0") else ""
+    enterprise = _enterprise_row(portal, subject) if is_valid_uscc(subject) else None  # a registration case's subject
+    return render(request, "case.html", c=view, role_name=portal.labels.role, step_departments={role: code for (contract, role), code in portal.labels.role_departments.items() if contract == "WorkflowEngine"},
+                  departments=_officer_departments(portal), now=portal.now(), subject_enterprise=enterprise)  # fmt: skip
 
 
 @router.get("/credit/{subject}", response_class=HTMLResponse)
 def credit(request: Request, subject: str) -> Response:
     portal = _portal(request)
-    key = subject_key(subject[:80])
+    try:
+        key = subject_key(subject[:80])
+    except InvalidUSCC as exc:
+        return html_error(request, 400, i18n.uscc_error(exc))
+    except GovchainError:
+        return html_error(request, 400, i18n.error("bad_subject"))
     view = portal.credit(key)
     names = {c.category: c.name for c in portal.credit_categories()}
     return render(request, "credit.html", subject=subject.strip(), credit=view, category_names=names,
@@ -269,12 +309,32 @@ def _officer_departments(portal: Portal) -> dict[str, tuple[str, str]]:
     )
 
 
-def _role_departments(portal: Portal) -> dict[str, str]:
-    """Step role name -> the name of the department whose officers hold it (from the consortium file)."""
-    names = portal.department_names()
-    out: dict[str, str] = {}
-    for department in portal.consortium.get("departments", []):
-        for roles in (department.get("roles") or {}).values():
-            for role in roles:
-                out.setdefault(role, names.get(department["code"], department.get("name", department["code"])))
-    return out
+def department_name(portal: Portal, code: str | None, lang: str) -> str:
+    """A department's name in `lang`: the registered (Chinese) name, or the consortium file's `name_en`."""
+    if not code:
+        return "—"
+    if lang == "en" and code in portal.labels.department_names_en:
+        return portal.labels.department_names_en[code]
+    return portal.department_names().get(code) or next(
+        (d.get("name", code) for d in portal.consortium.get("departments", []) if d.get("code") == code), code
+    )
+
+
+def _role_label(portal: Portal, contract: str | None, role: str, lang: str) -> str:
+    """A role (its name, or a 0x role id) on `contract` in words, named after its department when no table knows it."""
+    name = portal.labels.role(role) if role.startswith("0x") else role
+    holder = portal.labels.role_departments.get((contract or "", name))
+    return i18n.role_label(contract, name, lang, department_name(portal, holder, lang) if holder else None)
+
+
+def _change_kind(value: Any) -> str:
+    """An EnterpriseChanged `kind` (the enum's number) as its ChangeKind name."""
+    try:
+        return ChangeKind(int(value)).name
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _enterprise_row(portal: Portal, uscc: str) -> Any:
+    """The enterprise list row of `uscc` (its name and capital), or None."""
+    return portal.memo("enterprise_rows", lambda: {row.uscc: row for row in portal.enterprises()}).get(uscc)
