@@ -113,6 +113,8 @@ def test_every_money_moving_transaction_is_decoded_with_its_transfers_in_yuan(cl
         html = client.get(f"/tx/{tx_hash}")
         assert html.status_code == 200, (kind, html.text[:300])
         assert "wei" not in html.text
+        block = client.get(f"/block/{tx['block_number']}").text  # the block lists its events, formatted alike
+        assert f"<title>区块 {tx['block_number']} ·" in block and 'data-event="Transfer"' in block and "¥" in block
 
 
 def test_an_unexpected_error_says_internal_error_not_unavailable(portal):
