@@ -120,7 +120,9 @@ class EventDecoder:
                 key = address.lower()
                 if key not in seen:
                     seen.add(key)
-                    yield name, checksum(address)
+                    # decode() checksummed plain addresses already (checksumming costs a keccak); arrays
+                    # and structs decoded by eth_abi are lower case, keyed as decode() keys its cache
+                    yield name, checksum(key) if address == key else address
 
 
 @lru_cache(maxsize=None)
