@@ -9,20 +9,22 @@ screenshots at desktop and phone widths."""
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import pytest
+from eth_account import Account
 from fastapi.testclient import TestClient
 from web3 import HTTPProvider, Web3
 
 from conftest import make_sender
 from govchain.api import create_app
-from govchain.clients import DisbursementClient, PayoutMode
+from govchain.clients import DisbursementClient, EligibilityClient, IdentityClient, PayoutMode, PersonBinding, ProgramClient
 from govchain.paths import PROJECT_ROOT
 from govchain.sender import TransactionSender
 from govchain.signer import dev_accounts
 from test_funds_browser import base_url, browser, shot  # noqa: F401 - the browser fixtures, shared
-from web_support import BANK, FIN, HRSS, HRSS2, get, make_portal, seed_funds
+from web_support import BANK, FIN, HRSS, HRSS2, PSB, get, make_portal, seed_funds
 
 PENSION = 100_000  # fen per period (seed_funds)
 TOKEN_ABI = PROJECT_ROOT / "build" / "contracts" / "FiscalToken.json"
@@ -35,7 +37,8 @@ def money(suite_deployment, w3, artifacts):
     them refunding a payout, the bank confirming the bank refund, and a program topped up."""
     funds = seed_funds(w3, artifacts, suite_deployment.path)
     suite = funds["suite"]
-    operator, approver = DisbursementClient(suite, make_sender(w3, artifacts, HRSS)), DisbursementClient(suite, make_sender(w3, artifacts, HRSS2))
+    hrss = make_sender(w3, artifacts, HRSS)  # one sender per account: each keeps its own nonce
+    operator, approver = DisbursementClient(suite, hrss), DisbursementClient(suite, make_sender(w3, artifacts, HRSS2))
     [second] = operator.propose(funds["pension"], 1, PayoutMode.WALLET, [(c, PENSION) for c in funds["commitments"][1:4]])
     approver.approve(second)
     second_execution = operator.execute_wallet(second)
@@ -46,6 +49,14 @@ def money(suite_deployment, w3, artifacts):
     refund = operator.refund_wallet(second, position, PENSION, b"\x0f" * 32)
     confirmed = DisbursementClient(suite, make_sender(w3, artifacts, BANK)).confirm_bank_refund(funds["refund"].refund_id)
     funded = DisbursementClient(suite, make_sender(w3, artifacts, FIN)).fund(funds["pension"], 50_000)
+    # 25 more pensioners paid at once: a transaction with more events than its page lists open
+    crowd = [os.urandom(32) for _ in range(25)]
+    IdentityClient(suite, make_sender(w3, artifacts, PSB)).bind_persons([PersonBinding(Account.create().address, c, os.urandom(32)) for c in crowd], 2)
+    ProgramClient(suite, hrss).enroll(funds["pension"], crowd)
+    EligibilityClient(suite, hrss).attest(crowd, b"\x0c" * 32)
+    [large] = operator.propose(funds["pension"], 1, PayoutMode.WALLET, [(c, 10_000) for c in crowd])
+    approver.approve(large)
+    large_execution = operator.execute_wallet(large)
     transactions = {
         "fundProgram": funded.tx_hash,
         "executeWalletBatch": funds["wallet_execution"].receipt.tx_hash,
@@ -53,6 +64,7 @@ def money(suite_deployment, w3, artifacts):
         "executeBankBatch": funds["execution"].receipt.tx_hash,
         "refundWalletPayout": refund.tx_hash,
         "confirmBankRefund": confirmed.tx_hash,
+        "executeWalletBatch (25 payouts)": large_execution.receipt.tx_hash,
     }
     return {**funds, "transactions": transactions, "pensioner": funds["people"][1].address, "refunder": refunder.address,
             "approver": dev_accounts(w3.eth.chain_id)[HRSS2].address}  # fmt: skip
@@ -195,6 +207,10 @@ def test_a_citizen_opens_every_money_moving_transaction(page, base_url, money): 
         assert "¥" in transfers.first.inner_text() and "wei" not in page.inner_text("body")
         api = page.request.get(f"{base_url}/api/transactions/{tx_hash}")
         assert api.status == 200 and any(e["event"] == "Transfer" for e in api.json()["events"])
+    page.goto(f"{base_url}/tx/{money['transactions']['executeWalletBatch (25 payouts)']}")  # 26 events: 20 listed, 6 folded
+    assert page.locator("#tx-events > tbody > tr").count() == 20 and not page.is_visible("#tx-events-more table")
+    page.click("#tx-events-more summary")
+    assert page.locator("#tx-events-more table.list > tbody > tr[data-event='Transfer']").count() == 6
     page.goto(f"{base_url}/tx/{money['transactions']['executeWalletBatch (second period)']}")
     assert page.inner_text("#tx-fiscal").endswith("¥3,000.00")
     shot(page, "tx-wallet-execution")
