@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import keyword
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from eth_abi import decode
 from web3 import Web3
@@ -34,6 +34,25 @@ def checksum(address_hex: str) -> str:
 def _signed_word(word: str) -> int:
     value = int(word, 16)
     return value - (1 << 256) if value >= 1 << 255 else value
+
+
+def _address_walker(item: dict[str, Any]) -> Callable[[Any], Iterator[str]] | None:
+    """For an ABI input whose type holds addresses (address, address[], tuples and arrays of them), a
+    function yielding the addresses of a decoded value; None when the type holds no address."""
+    type_ = item["type"]
+    if type_.endswith("]"):
+        inner = _address_walker({**item, "type": type_[: type_.rindex("[")]})
+        if inner is None:
+            return None
+        return lambda values: (a for value in values for a in inner(value))
+    if type_ == "address":
+        return lambda value: iter((value,))
+    if type_ == "tuple":
+        parts = [(n, w) for n, w in enumerate(_address_walker(c) for c in item["components"]) if w is not None]
+        if not parts:
+            return None
+        return lambda value: (a for n, walk in parts for a in walk(value[n]))
+    return None
 
 
 def _word_decoder(type_: str) -> Callable[[str], Any] | None:
@@ -73,6 +92,11 @@ class EventDecoder:
         self.plain_types = [t for _, t in self.plain]
         words = [_word_decoder(t) for t in self.plain_types]
         self.plain_words = words if all(w is not None for w in words) else None
+        # arguments holding addresses, by their ABI types (an indexed array or tuple is only a hash)
+        self.address_args = [
+            (i["name"], walk) for i in abi["inputs"]
+            if (walk := _address_walker(i)) is not None and not (i["indexed"] and i["type"] != "address")
+        ]  # fmt: skip
 
     def decode(self, topics: list[str], data: str) -> dict[str, Any]:
         args: dict[str, Any] = {}
@@ -87,6 +111,19 @@ class EventDecoder:
                 args[name] = checksum(value) if type_ == "address" else _json_value(value)
         return args
 
+    def addresses(self, args: dict[str, Any]) -> Iterator[tuple[str, str]]:
+        """(argument name, checksummed address) for every address in the decoded `args`, arrays and
+        structs included; an argument naming an address twice yields it once."""
+        for name, walk in self.address_args:
+            seen = set()
+            for address in walk(args[name]):
+                key = address.lower()
+                if key not in seen:
+                    seen.add(key)
+                    # decode() checksummed plain addresses already (checksumming costs a keccak); arrays
+                    # and structs decoded by eth_abi are lower case, keyed as decode() keys its cache
+                    yield name, checksum(key) if address == key else address
+
 
 @lru_cache(maxsize=None)
 def _event_class(contract: str, name: str, fields: tuple[str, ...]) -> type:
@@ -95,7 +132,14 @@ def _event_class(contract: str, name: str, fields: tuple[str, ...]) -> type:
     cls.__module__ = "govchain.events"
     cls.__qualname__ = name
     cls.contract = contract  # type: ignore[attr-defined]
+    cls.abi_names = {f: f[:-1] if f.endswith("_") and keyword.iskeyword(f[:-1]) else f for f in fields}  # type: ignore[attr-defined]
     return cls
+
+
+def abi_args(event: Any) -> dict[str, Any]:
+    """A decoded event's own arguments under their ABI names (Transfer's `from_` field as `from`)."""
+    names = type(event).abi_names
+    return {names[f.name]: getattr(event, f.name) for f in dataclasses.fields(event) if f.name in names}
 
 
 def decode_receipt_logs(artifacts: Artifacts, logs: list[dict[str, Any]]) -> list[Any]:

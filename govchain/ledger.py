@@ -21,7 +21,7 @@ from web3 import Web3
 
 from govchain.artifacts import Artifacts, _canonical_type, signature
 from govchain.connection import Deployment
-from govchain.events import decode_receipt_logs
+from govchain.events import abi_args, decode_receipt_logs
 from govchain.exceptions import ChainError
 
 HEAD_TTL_S = 0.5  # how long the head block number is reused before asking the node again
@@ -459,7 +459,7 @@ class Ledger:
             event = decoded.get(index)
             args: dict[str, Any] = {}
             if event is not None:
-                args = {k: v for k, v in vars(event).items() if k not in ("block_number", "log_index", "tx_hash", "address")}
+                args = abi_args(event)  # ABI names: Transfer's `from`, as every other client reads it
             address = to_checksum_address(log["address"])
             records.append(
                 EventRecord(index, address, self.name_of(address) or (event.contract if event else None),

@@ -53,6 +53,7 @@ HTTP_POOL = 64  # pooled connections to the chain node (one per concurrent reque
 DETAIL_CACHE = 10_000  # detail views kept per kind (enterprise, case, credit) until the index moves
 RELAYER_DEPARTMENT = "BDB"  # the big-data bureau relays citizens' applications on dev chains
 HEALTH_FAILURES = 20  # projection failures listed by /api/health (the count covers all of them)
+FISCAL_TOKEN = "FiscalToken"  # the fiscal yuan (2 decimals: amounts in fen)
 
 
 class NotFound(GovchainError):
@@ -299,7 +300,8 @@ class RoleLabel:
 @dataclass(frozen=True)
 class AddressInfo:
     address: str
-    balance: int
+    balance: int  # native coin, in wei (not fiscal money; zero on the consortium chain for most accounts)
+    fiscal_balance_fen: int | None  # FiscalToken.balanceOf: the fiscal yuan held, in fen (None: no FiscalToken deployed)
     nonce: int
     is_contract: bool
     contract_name: str | None
@@ -541,8 +543,9 @@ class Portal:
         department = views.department_of(self.engine, address)
         names = self.department_names()
         roles = [RoleLabel(h.contract, h.role, self.labels.role(h.role)) for h in views.roles_of(self.engine, address)]
+        fiscal = self.suite.contract(FISCAL_TOKEN).functions.balanceOf(address).call() if FISCAL_TOKEN in self.deployment.contracts else None
         return AddressInfo(
-            address, state.balance, state.nonce, state.is_contract, state.contract_name, department,
+            address, state.balance, fiscal, state.nonce, state.is_contract, state.contract_name, department,
             names.get(department) if department else None,
             self.labels.department_names_en.get(department) if department else None,
             roles, bool(self.relayer and self.relayer.sender.account.address == address),

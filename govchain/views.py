@@ -18,7 +18,7 @@ from govchain.clients.enterprise import EnterpriseClient
 from govchain.clients.workflow import CaseStatus, Decision, WorkflowClient
 from govchain.connection import Suite
 from govchain.domain import uscc_bytes
-from govchain.indexer.schema import blocks, events
+from govchain.indexer.schema import blocks, event_addresses, events
 
 
 @dataclass(frozen=True)
@@ -290,8 +290,8 @@ def credit_view(
 
 # Event arguments with an expression index; a module whose lookups need more appends to this list
 # before the app starts (ensure_query_indexes runs when the Portal is built).
-INDEXED_ARGS = ["uscc", "caseId", "subject", "account", "applicant", "officer", "writer", "signer", "code", "identity"]
-ADDRESS_ARGS = ("account", "applicant", "officer", "writer", "signer")  # arguments naming the people an event is about
+# (Addresses are looked up in the event_addresses table instead, filled from the ABI's address types.)
+INDEXED_ARGS = ["uscc", "caseId", "subject", "code", "identity"]
 _ARG_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 
 
@@ -385,18 +385,75 @@ def event_list(
     return _event_rows(engine, query.order_by(*order).limit(limit).offset(offset))
 
 
+def _same_event(keys: Any) -> ColumnElement[bool]:
+    return (keys.c.block_number == events.c.block_number) & (keys.c.log_index == events.c.log_index)
+
+
+def _naming(address: str, *args: str) -> Any:
+    """(block_number, log_index) of the events naming `address` (in one of `args`, if given)."""
+    query = select(event_addresses.c.block_number, event_addresses.c.log_index).where(event_addresses.c.address == address)
+    return query.where(event_addresses.c.arg.in_(args)) if args else query
+
+
 def address_history(engine: Engine, address: str, limit: int = 50, offset: int = 0) -> list[EventRow]:
-    """Events about `address` (as account, applicant, officer, writer or signer), or emitted by it, newest first."""
+    """Events naming `address` in any address-typed argument, or emitted by it, newest first."""
     wanted = offset + limit
-    rows: dict[tuple[int, int], EventRow] = {}
     order = (events.c.block_number.desc(), events.c.log_index.desc())
-    for key in ADDRESS_ARGS:
-        query = _events_query(engine).where(arg_equals(engine, key, address)).order_by(*order).limit(wanted)
-        for row in _event_rows(engine, query):
-            rows[(row.block_number, row.log_index)] = row
+    named = _naming(address).distinct().order_by(event_addresses.c.block_number.desc(), event_addresses.c.log_index.desc())
+    keys = named.limit(wanted).subquery()
+    rows = {(r.block_number, r.log_index): r for r in _event_rows(engine, _events_query(engine).join(keys, _same_event(keys)))}
     for row in _event_rows(engine, _events_query(engine).where(events.c.address == address).order_by(*order).limit(wanted)):
         rows[(row.block_number, row.log_index)] = row
     return [rows[k] for k in sorted(rows, reverse=True)][offset:wanted]
+
+
+def address_history_count(engine: Engine, address: str) -> int:
+    """How many events `address_history` lists in all."""
+    named = _naming(address)
+    emitted = select(events.c.block_number, events.c.log_index).where(events.c.address == address)
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(named.union(emitted).subquery())).scalar_one())
+
+
+TOKEN = ("FiscalToken", "Transfer")  # the fiscal yuan's ERC-20 transfers (amounts in fen)
+
+
+@dataclass(frozen=True)
+class TokenTransfer:
+    """One fiscal-yuan transfer (a mint comes from, a burn goes to, the zero address)."""
+
+    block_number: int
+    log_index: int
+    timestamp: int
+    tx_hash: str
+    sender: str
+    to: str
+    amount_fen: int
+
+
+def _transfers_query(address: str) -> Any:
+    keys = _naming(address, "from", "to").distinct().subquery()
+    return (
+        select(events.c.block_number, events.c.log_index, blocks.c.timestamp, events.c.tx_hash, events.c.args)
+        .join(keys, _same_event(keys))
+        .join(blocks, blocks.c.number == events.c.block_number)
+        .where(events.c.contract == TOKEN[0], events.c.event == TOKEN[1])
+    )
+
+
+def token_transfers(engine: Engine, address: str, limit: int = 50, offset: int = 0) -> list[TokenTransfer]:
+    """Fiscal-yuan transfers from or to `address`, newest first."""
+    query = _transfers_query(address).order_by(events.c.block_number.desc(), events.c.log_index.desc()).limit(limit).offset(offset)
+    with engine.connect() as conn:
+        return [
+            TokenTransfer(r.block_number, r.log_index, r.timestamp, r.tx_hash, r.args["from"], r.args["to"], int(r.args["value"]))
+            for r in conn.execute(query)
+        ]
+
+
+def token_transfer_count(engine: Engine, address: str) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(_transfers_query(address).subquery())).scalar_one())
 
 
 def _all(engine: Engine, contract: str, names: Iterable[str]) -> list[EventRow]:
@@ -595,9 +652,11 @@ class RoleHolding:
 
 def roles_of(engine: Engine, address: str) -> list[RoleHolding]:
     """The AccessControl roles `address` holds now, on every contract of the suite (from the index)."""
+    keys = _naming(address, "account").subquery()
     query = (
         _events_query(engine)
-        .where(events.c.event.in_(["RoleGranted", "RoleRevoked"]), arg_equals(engine, "account", address))
+        .join(keys, _same_event(keys))
+        .where(events.c.event.in_(["RoleGranted", "RoleRevoked"]))
         .order_by(events.c.block_number, events.c.log_index)
     )
     held: dict[tuple[str, str], bool] = {}
@@ -608,10 +667,11 @@ def roles_of(engine: Engine, address: str) -> list[RoleHolding]:
 
 def department_of(engine: Engine, address: str) -> str | None:
     """The department code `address` is an officer of now, or None."""
+    keys = _naming(address, "officer").subquery()
     query = (
         select(events.c.event, events.c.args)
-        .where(events.c.contract == "DepartmentRegistry", events.c.event.in_(["OfficerAssigned", "OfficerRemoved"]),
-               arg_equals(engine, "officer", address))
+        .join(keys, _same_event(keys))
+        .where(events.c.contract == "DepartmentRegistry", events.c.event.in_(["OfficerAssigned", "OfficerRemoved"]))
         .order_by(events.c.block_number, events.c.log_index)
     )  # fmt: skip
     code: str | None = None

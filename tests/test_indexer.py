@@ -7,8 +7,12 @@ import os
 import brownie
 import pytest
 
+from web3 import Web3
+
 from conftest import make_sender
+from govchain import views
 from govchain.connection import Deployment, Suite
+from govchain.events import EventDecoder
 from govchain.indexer import Indexer
 
 
@@ -90,3 +94,46 @@ def test_anvil_reorg_is_detected(tmp_path, w3, deployment, artifacts, identity):
     fresh = _indexer(tmp_path, "g", w3, deployment, artifacts)
     fresh.sync()
     assert indexer.dump() == fresh.dump()
+
+
+def test_reorg_removes_the_addresses_of_orphaned_events(tmp_path, w3, deployment, artifacts, identity):
+    """event_addresses (an address's history) follows a reorg: the orphaned branch's accounts vanish
+    from it, the new branch's appear, and it equals a fresh re-index's."""
+    registrar = make_sender(w3, artifacts, 12)
+    fork_point = w3.provider.make_request("evm_snapshot", [])["result"]
+    orphaned = [p for _ in range(3) for p in _bind(identity, registrar, 2)]
+    indexer = _indexer(tmp_path, "h", w3, deployment, artifacts)
+    indexer.sync()
+    named = {r[0] for r in indexer.dump()["event_addresses"]}
+    assert {a for a, _ in orphaned} <= named
+    assert [e.event for e in views.address_history(indexer.engine, orphaned[0][0])] == ["IdentityBound"]
+
+    assert w3.provider.make_request("evm_revert", [fork_point])["result"] is True
+    registrar = make_sender(w3, artifacts, 12)
+    replacement = [p for _ in range(4) for p in _bind(identity, registrar, 1)]
+    assert indexer.sync().rolled_back_to is not None
+    named = {r[0] for r in indexer.dump()["event_addresses"]}
+    assert not named & {a for a, _ in orphaned} and {a for a, _ in replacement} <= named
+    assert views.address_history(indexer.engine, orphaned[0][0]) == [] and views.address_history_count(indexer.engine, orphaned[0][0]) == 0
+    assert [e.args["account"] for e in views.address_history(indexer.engine, replacement[0][0])] == [replacement[0][0]]
+    fresh = _indexer(tmp_path, "i", w3, deployment, artifacts)
+    fresh.sync()
+    assert indexer.dump() == fresh.dump()
+
+
+def test_every_address_typed_argument_is_indexed_by_its_abi_type(artifacts):
+    """Addresses are found by ABI type, whatever the argument's name, in arrays and structs too."""
+    abi = {"name": "Paid", "inputs": [
+        {"name": "from", "type": "address", "indexed": True},
+        {"name": "payees", "type": "address[]", "indexed": False},
+        {"name": "record", "type": "tuple", "indexed": False, "components": [
+            {"name": "amount", "type": "uint256"}, {"name": "approver", "type": "address"}]},
+        {"name": "hashed", "type": "address[]", "indexed": True},  # an indexed array is only its hash
+    ]}  # fmt: skip
+    a, b, c = ("0x" + x * 40 for x in "abc")
+    args = {"from": a, "payees": [b, c, b], "record": [5, c], "hashed": "0x" + "00" * 32}
+    found = list(EventDecoder("X", abi).addresses(args))
+    a, b, c = (Web3.to_checksum_address(x) for x in (a, b, c))
+    assert found == [("from", a), ("payees", b), ("payees", c), ("record", c)]
+    approved = next(abi for _, abi in artifacts.events.values() if abi["name"] == "BatchApproved")
+    assert [name for name, _ in EventDecoder("Disbursements", approved).address_args] == ["approver"]

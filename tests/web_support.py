@@ -148,7 +148,7 @@ def seed_funds(w3, artifacts, deployment_path):
     refund = operator.request_bank_refund(bank.batch_id, execution.payout(CITIZEN), CITIZEN_REFUND, b"\x0e" * 32)
     return {"suite": suite, "budget": budget, "lines": lines, "pension": pension, "subsidy": subsidy, "wallet": wallet,
             "bank": bank, "refs": refs, "tree": execution.tree, "execution": execution, "wallet_execution": wallet_execution,
-            "commitments": commitments, "recovered": recovered, "refund": refund}  # fmt: skip
+            "commitments": commitments, "recovered": recovered, "refund": refund, "people": people}  # fmt: skip
 
 
 def recover_key(suite: Suite, w3: Any, artifacts: Any, commitment: bytes) -> str:

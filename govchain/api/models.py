@@ -114,6 +114,7 @@ class EventRecord(Model):
     contract: str | None
     event: str | None
     args: dict[str, Any]
+    display: dict[str, str] = Field({}, description="each argument as a person reads it: fen as ¥ yuan, times in China time, enums as words, codes as text")
 
 
 class InternalCall(Model):
@@ -164,7 +165,8 @@ class RoleLabel(Model):
 
 class AddressInfo(Model):
     address: str
-    balance: int = Field(description="wei")
+    balance: int = Field(description="the native coin, in wei (not fiscal money)")
+    fiscal_balance_fen: int | None = Field(description="fiscal yuan held (FiscalToken.balanceOf), in fen; null when no FiscalToken is deployed")
     nonce: int
     is_contract: bool
     contract_name: str | None
@@ -173,6 +175,18 @@ class AddressInfo(Model):
     department_name_en: str | None
     roles: list[RoleLabel]
     relayer: bool = Field(description="this app's relayer of citizens' applications")
+
+
+class TokenTransfer(Model):
+    """A fiscal-yuan (FiscalToken) transfer; a mint comes from, a burn goes to, the zero address."""
+
+    block_number: int
+    log_index: int
+    timestamp: int
+    tx_hash: str
+    sender: str = Field(description="the Transfer's `from`")
+    to: str
+    amount_fen: int
 
 
 class EventRow(Model):
@@ -184,6 +198,7 @@ class EventRow(Model):
     contract: str
     event: str
     args: dict[str, Any]
+    display: dict[str, str] = Field({}, description="each argument as a person reads it: fen as ¥ yuan, times in China time, enums as words, codes as text")
 
 
 class SearchHit(Model):

@@ -320,3 +320,48 @@ BANK_REFUND_STATUS = {
     "cancelled": ("已撤销", "cancelled"),
 }
 # --- end of fiscal funds ---
+
+
+# --- addr (issue 10): enum members of the ABIs, by the enum's canonical name (govchain.explorer.values) ---
+
+ENUM: dict[str, dict[str, tuple[str, str]]] = {
+    "IIdentityRegistry.Kind": {"None": ("无", "none"), "Person": ("个人", "person"), "Enterprise": ("企业", "enterprise")},
+    "ICreditRegistry.AmendmentKind": {"Correction": ("更正", "correction"), "Revocation": ("撤销", "revocation")},
+    "IWorkflowEngine.Decision": {"Approve": ("通过", "approve"), "Reject": ("驳回", "reject"), "Return": ("退回补正", "return for material")},
+    "IWorkflowEngine.CaseStatus": {
+        "None": ("无", "none"), "InReview": ("审核中", "in review"), "Returned": ("退回补正", "returned for material"),
+        "Approved": ("已批准", "approved"), "Rejected": ("不予批准", "rejected"), "Expired": ("逾期未补正", "expired"),
+    },
+    "IEnterpriseRegistry.Status": {
+        "None": ("无记录", "none"), "Applied": ("审核中", "applied"), "Registered": ("已登记", "registered"),
+        "Rejected": ("已驳回", "rejected"), "Suspended": ("已暂停", "suspended"), "Deregistered": ("已注销", "deregistered"),
+    },
+    "IEnterpriseRegistry.Action": {
+        "Apply": ("申请设立", "apply"), "Approve": ("准予登记", "approve"), "Reject": ("不予登记", "reject"),
+        "RecordChange": ("变更登记", "record a change"), "Suspend": ("暂停", "suspend"), "Reinstate": ("恢复", "reinstate"),
+        "Deregister": ("注销", "deregister"), "Contest": ("异议", "contest"),
+    },
+    "IEnterpriseRegistry.ChangeKind": {
+        "Name": ("企业名称", "name"), "LegalRepresentative": ("法定代表人", "legal representative"),
+        "RegisteredCapital": ("注册资本", "registered capital"), "BusinessScope": ("经营范围", "business scope"),
+        "Domicile": ("住所", "registered address"), "Other": ("其他事项", "other"),
+    },
+    "IBudgetRegistry.BudgetStatus": {
+        "None": ("无", "none"), "Proposed": ("待审批", "proposed"), "Approved": ("已批准", "approved"), "Withdrawn": ("已撤回", "withdrawn"),
+    },
+    "IDisbursements.PayoutMode": {"Wallet": ("钱包发放", "wallet"), "Bank": ("银行代发", "bank-settled")},
+    "IDisbursements.BatchStatus": {
+        "None": ("无", "none"), "Proposed": ("待审批", "proposed"), "Approved": ("已批准", "approved"),
+        "Executed": ("已发放", "paid"), "Cancelled": ("已取消", "cancelled"),
+    },
+    "IDisbursements.RefundStatus": {
+        "None": ("无", "none"), "Pending": ("待确认", "pending"), "Confirmed": ("已确认", "confirmed"), "Cancelled": ("已取消", "cancelled"),
+    },
+    "IProgramRegistry.Refusal": {
+        "None": ("符合条件", "eligible"), "IdentityRevoked": ("身份已注销", "identity revoked"),
+        "NoAttestation": ("无生存认证", "no proof of life"), "AttestationExpired": ("生存认证已过期", "proof of life expired"),
+    },
+    "TimelockController.OperationState": {
+        "Unset": ("未安排", "unset"), "Waiting": ("等待中", "waiting"), "Ready": ("可执行", "ready"), "Done": ("已执行", "done"),
+    },
+}  # fmt: skip

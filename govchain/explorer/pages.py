@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from eth_utils import to_checksum_address
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from govchain import views
 from govchain.clients.enterprise import ChangeKind
 from govchain.domain import InvalidUSCC, contains_id_number, is_valid_uscc, validate_uscc
 from govchain.exceptions import GovchainError
-from govchain.explorer import i18n
+from govchain.explorer import i18n, values
 from govchain.explorer.i18n import Message
 from govchain.views import bytes_text
 from govchain.portal import NotFound, PersonalDataRefused, Portal, subject_key
 
 HERE = Path(__file__).resolve().parent
-CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
+CHINA_TIME = values.CHINA_TIME
 PAGE_SIZE = 50
 LATEST = 10  # blocks and transactions on the home page
+BLOCK_EVENTS = 200  # suite events listed on a block page
 COOKIE_MAX_AGE_S = 365 * 24 * 3600
 # Pages load scripts, styles and data only from this app: even a compromised script could not send an
 # ID-card number typed into "verify my payment" anywhere else.
@@ -55,34 +55,14 @@ NAV_ITEMS: list[NavItem] = [
 ]
 
 
-def _ts(value: int | None) -> str:
-    if not value:
-        return "—"
-    return dt.datetime.fromtimestamp(int(value), CHINA_TIME).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _short(value: Any, head: int = 10, tail: int = 6) -> str:
-    text = str(value or "")
-    return text if len(text) <= head + tail + 1 else f"{text[:head]}…{text[-tail:]}"
+_ts = values.time_text  # China time
+_short = values.short
+_yuan = values.yuan_text
+_duration = values.duration_text  # e.g. 9天3小时 / 9d 3h
 
 
 def _num(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else ("—" if value is None else str(value))
-
-
-def _yuan(fen: int | None) -> str:
-    return "—" if fen is None else f"¥{fen / 100:,.2f}"
-
-
-def _duration(seconds: int | None, lang: str) -> str:
-    """e.g. 9天3小时 / 9d 3h: the two largest non-zero units."""
-    if seconds is None:
-        return "—"
-    days, rest = divmod(max(int(seconds), 0), 86_400)
-    hours, rest = divmod(rest, 3600)
-    units = ("天", "小时", "分钟") if lang == "zh" else ("d", "h", "min")
-    parts = [f"{n}{u}" for n, u in zip((days, hours, rest // 60), units) if n][:2]
-    return ("" if lang == "zh" else " ").join(parts) or ("0" + units[2])
 
 
 def _uscc_text(value: str) -> str:
@@ -99,7 +79,7 @@ def _environment() -> Environment:
         loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]), auto_reload=False,
         trim_blocks=True, lstrip_blocks=True,
     )  # fmt: skip
-    env.filters.update(ts=_ts, short=_short, num=_num, yuan=_yuan, uscc_text=_uscc_text, code_text=bytes_text)
+    env.filters.update(ts=_ts, short=_short, num=_num, yuan=_yuan, uscc_text=_uscc_text, code_text=bytes_text, native=values.native_text)
     return env
 
 
@@ -184,29 +164,39 @@ def block(request: Request, number: str) -> Response:
     found = portal.ledger.block(int(number))
     if found is None:
         return html_error(request, 404, i18n.error("no_block", number=int(number), head=portal.ledger.head()[0]))
-    return render(request, "block.html", block=found, head=portal.ledger.head()[0])
+    events = views.event_list(portal.engine, from_block=found.number, to_block=found.number, limit=BLOCK_EVENTS + 1, newest_first=False)
+    return render(request, "block.html", block=found, head=portal.ledger.head()[0], events=events[:BLOCK_EVENTS],
+                  more_events=len(events) > BLOCK_EVENTS, fmt=values.portal_formatter(portal, i18n.language(request)))  # fmt: skip
 
 
 @router.get("/tx/{tx_hash}", response_class=HTMLResponse)
 def transaction(request: Request, tx_hash: str) -> Response:
     if not _HEX64.match(tx_hash):
         return html_error(request, 400, i18n.error("bad_tx"))
-    found = _portal(request).ledger.transaction(tx_hash)
+    portal = _portal(request)
+    found = portal.ledger.transaction(tx_hash)
     if found is None:
         return html_error(request, 404, i18n.error("no_tx", hash=tx_hash))
-    return render(request, "tx.html", tx=found)
+    return render(request, "tx.html", tx=found, fmt=values.portal_formatter(portal, i18n.language(request)))
 
 
 @router.get("/address/{address}", response_class=HTMLResponse)
-def address(request: Request, address: str, page: int = Query(1, ge=1, le=100_000)) -> Response:
+def address(
+    request: Request, address: str, page: int = Query(1, ge=1, le=100_000), transfers: int = Query(1, ge=1, le=100_000)
+) -> Response:
     if not _HEX40.match(address):
         return html_error(request, 400, i18n.error("bad_address"))
-    from govchain import views
-
     portal = _portal(request)
     info = portal.address(address)
-    rows = views.address_history(portal.engine, to_checksum_address(address), PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
-    return render(request, "address.html", info=info, history=rows[:PAGE_SIZE], page=page, more=len(rows) > PAGE_SIZE)
+    rows = views.address_history(portal.engine, info.address, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+    moved = views.token_transfers(portal.engine, info.address, PAGE_SIZE + 1, (transfers - 1) * PAGE_SIZE)
+    return render(
+        request, "address.html", info=info, history=rows[:PAGE_SIZE], page=page, more=len(rows) > PAGE_SIZE,
+        history_total=views.address_history_count(portal.engine, info.address),
+        transfers=moved[:PAGE_SIZE], transfers_page=transfers, transfers_more=len(moved) > PAGE_SIZE,
+        transfers_total=views.token_transfer_count(portal.engine, info.address),
+        fmt=values.portal_formatter(portal, i18n.language(request)),
+    )  # fmt: skip
 
 
 @router.get("/search", response_class=HTMLResponse)

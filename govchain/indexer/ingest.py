@@ -27,7 +27,9 @@ from govchain.events import EventDecoder, checksum
 from govchain.exceptions import GovchainError
 from govchain.indexer import funds, projection
 from govchain.indexer.projection import DecodedEvent, Projection, ProjectionFailure
-from govchain.indexer.schema import SCHEMA_VERSION, blocks, checkpoint, contracts, events, meta, metadata, projection_failures
+from govchain.indexer.schema import (
+    SCHEMA_VERSION, blocks, checkpoint, contracts, event_addresses, events, meta, metadata, projection_failures,
+)  # fmt: skip
 
 DEFAULT_CHUNK = 5_000  # blocks per eth_getLogs request (halved when the node refuses a range)
 REPLAY_CHUNK = 5_000  # stored events per projection step when the projections are replayed
@@ -95,7 +97,7 @@ class Indexer:
                 return False
             restart = relaid or bool(known) or conn.execute(select(func.count()).select_from(events)).scalar_one() > 0
             if restart:
-                for table in (events, blocks, checkpoint):
+                for table in (events, event_addresses, blocks, checkpoint):
                     conn.execute(delete(table))
                 projection.clear(conn, self.projections)
             conn.execute(delete(contracts))
@@ -127,6 +129,7 @@ class Indexer:
         fork_hash = self._chain_hash(fork) if fork >= 0 else "0x"
         with self.engine.begin() as conn:
             conn.execute(delete(events).where(events.c.block_number > fork))
+            conn.execute(delete(event_addresses).where(event_addresses.c.block_number > fork))
             projection.rollback(conn, self.projections, fork)
             conn.execute(delete(blocks).where(blocks.c.number > fork))
             conn.execute(delete(checkpoint))
@@ -181,6 +184,9 @@ class Indexer:
         return reply["result"]
 
     def decode_logs(self, raw_logs: Iterable[dict[str, Any]]) -> list[DecodedEvent]:
+        return [event for event, _ in self._decode(raw_logs)]
+
+    def _decode(self, raw_logs: Iterable[dict[str, Any]]) -> list[tuple[DecodedEvent, EventDecoder]]:
         decoded = []
         for log in raw_logs:
             if log.get("removed"):
@@ -189,17 +195,16 @@ class Indexer:
             decoder = self.decoders.get(log["topics"][0]) if log["topics"] else None
             if contract is None or decoder is None:
                 continue
-            decoded.append(
-                DecodedEvent(
-                    int(log["blockNumber"], 16),
-                    int(log["logIndex"], 16),
-                    log["transactionHash"],
-                    checksum(log["address"]),
-                    contract,
-                    decoder.name,
-                    decoder.decode(log["topics"], log["data"]),
-                )
+            event = DecodedEvent(
+                int(log["blockNumber"], 16),
+                int(log["logIndex"], 16),
+                log["transactionHash"],
+                checksum(log["address"]),
+                contract,
+                decoder.name,
+                decoder.decode(log["topics"], log["data"]),
             )
+            decoded.append((event, decoder))
         return decoded
 
     def _block_rows(self, raw_logs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -221,7 +226,13 @@ class Indexer:
         return list(by_number.values())
 
     def _write_chunk(self, raw_logs: list[dict[str, Any]], end: int, end_hash: str) -> int:
-        decoded = self.decode_logs(raw_logs)
+        pairs = self._decode(raw_logs)
+        decoded = [event for event, _ in pairs]
+        named = [
+            {"address": address, "block_number": e.block_number, "log_index": e.log_index, "arg": arg}
+            for e, decoder in pairs
+            for arg, address in decoder.addresses(e.args)
+        ]  # fmt: skip
         rows = [
             {
                 "block_number": e.block_number,
@@ -239,6 +250,8 @@ class Indexer:
             if rows:
                 conn.execute(insert(blocks), block_rows)
                 conn.execute(insert(events), rows)
+                if named:
+                    conn.execute(insert(event_addresses), named)
                 self._project(conn, decoded)
             conn.execute(delete(checkpoint))
             conn.execute(insert(checkpoint).values(id=1, block_number=end, block_hash=end_hash))

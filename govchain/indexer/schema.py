@@ -29,6 +29,19 @@ events = Table(
     Index("ix_events_tx", "tx_hash"),
 )
 
+event_addresses = Table(
+    "event_addresses",
+    metadata,
+    Column("address", String(42), primary_key=True),
+    Column("block_number", BigInteger, primary_key=True, autoincrement=False),
+    Column("log_index", Integer, primary_key=True, autoincrement=False),
+    Column("arg", String(64), primary_key=True),
+    Index("ix_event_addresses_log", "block_number", "log_index"),
+)
+"""Every address an event names in an address-typed argument (address, address[], structs of them, per
+the ABI; checksummed), with the argument's name: an address's history is a lookup here by address
+(the primary key's first column), newest first."""
+
 checkpoint = Table(
     "checkpoint",
     metadata,
@@ -66,4 +79,4 @@ projection_failures = Table(
 )
 """Events a projection could not apply (see govchain.indexer.projection); empty in a healthy index."""
 
-SCHEMA_VERSION = "6"  # 3: fund-flow projection tables (govchain.indexer.funds); 5: projection_failures; 6: withheld payouts, bank refunds
+SCHEMA_VERSION = "7"  # 7: event_addresses; 3: fund-flow projection tables (govchain.indexer.funds); 5: projection_failures; 6: withheld payouts, bank refunds

@@ -7,11 +7,14 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from eth_utils import to_checksum_address
+
 from govchain import views
 from govchain.api.common import Paging, PortalDep, list_route
 from govchain.api.models import (
-    ERROR_RESPONSES, AddressInfo, Block, BlockSummary, EventRow, Health, SearchResult, Stats, Transaction, TxSummary,
+    ERROR_RESPONSES, AddressInfo, Block, BlockSummary, EventRow, Health, SearchResult, Stats, TokenTransfer, Transaction, TxSummary,
 )  # fmt: skip
+from govchain.explorer.values import Formatter, portal_formatter
 from govchain.portal import NotFound, Portal
 
 router = APIRouter(prefix="/api", tags=["chain"], responses=ERROR_RESPONSES)
@@ -81,19 +84,43 @@ def transaction(tx_hash: str = TxHash, portal: Portal = PortalDep) -> Any:
     found = portal.ledger.transaction(tx_hash)
     if found is None:
         raise NotFound(f"no transaction {tx_hash} on this chain")
-    return found
+    detail = dataclasses.asdict(found)
+    fmt = _formatter(portal)
+    for event in detail["events"]:
+        event["display"] = fmt.plain(fmt.event(event["contract"], event["event"], event["args"])) if event["event"] else {}
+    return detail
 
 
-@router.get("/addresses/{address}", response_model=AddressInfo, summary="An address: balance, contract, department, roles")
+def _formatter(portal: Portal) -> Formatter:
+    return portal_formatter(portal, "en")
+
+
+def _displayed(portal: Portal, rows: list[views.EventRow]) -> list[dict[str, Any]]:
+    """Event rows with each argument also as a person reads it (`display`)."""
+    fmt = _formatter(portal)
+    return [{**dataclasses.asdict(r), "display": fmt.plain(fmt.event(r.contract, r.event, r.args))} for r in rows]
+
+
+@router.get("/addresses/{address}", response_model=AddressInfo, summary="An address: fiscal yuan balance, contract, department, roles")
 def address(address: str = AddressPath, portal: Portal = PortalDep) -> Any:
     return portal.address(address)
 
 
-@list_route(router, "/addresses/{address}/events", EventRow, name="address_events", summary="Indexed events about an address, newest first")
+@list_route(
+    router, "/addresses/{address}/events", EventRow, name="address_events",
+    summary="Indexed events naming an address in any address argument (or emitted by it), newest first",
+)  # fmt: skip
 def address_events(address: str = AddressPath, paging: Paging = Depends(), portal: Portal = PortalDep) -> dict[str, Any]:
-    from eth_utils import to_checksum_address
-
     rows = views.address_history(portal.engine, to_checksum_address(address), paging.limit + 1, paging.offset)
+    return paging.page(_displayed(portal, rows[: paging.limit]), sliced=True, has_more=len(rows) > paging.limit)
+
+
+@list_route(
+    router, "/addresses/{address}/transfers", TokenTransfer, name="address_transfers",
+    summary="Fiscal yuan (FiscalToken) transfers from or to an address, newest first; amounts in fen",
+)  # fmt: skip
+def address_transfers(address: str = AddressPath, paging: Paging = Depends(), portal: Portal = PortalDep) -> dict[str, Any]:
+    rows = views.token_transfers(portal.engine, to_checksum_address(address), paging.limit + 1, paging.offset)
     return paging.page(rows[: paging.limit], sliced=True, has_more=len(rows) > paging.limit)
 
 
@@ -116,4 +143,4 @@ def event_list(
         portal.engine, contract=contract, event=event, tx_hash=tx_hash, from_block=from_block, to_block=to_block,
         limit=paging.limit + 1, offset=paging.offset,
     )  # fmt: skip
-    return paging.page(rows[: paging.limit], sliced=True, has_more=len(rows) > paging.limit)
+    return paging.page(_displayed(portal, rows[: paging.limit]), sliced=True, has_more=len(rows) > paging.limit)
