@@ -57,8 +57,9 @@ def test_programs_match_the_chain(client, funds):
     assert (listed[funds["pension"]]["withheld"], listed[funds["subsidy"]]["withheld"]) == (100_000, 0)
     detail = get(client, f"/api/programs/{funds['pension']}")
     assert detail["trace"]["by_period"] == [
-        {"period": 0, "disbursed": 300_000, "payouts": 3, "batches": 1, "refunded": 0, "withheld": 100_000}
-    ]
+        {"period": 0, "disbursed": 300_000, "disbursed_yuan": "3000.00", "payouts": 3, "batches": 1, "refunded": 0, "refunded_yuan": "0.00",
+         "withheld": 100_000, "withheld_yuan": "1000.00"}
+    ]  # fmt: skip
     assert detail["trace"]["on_chain"]["program"]["disbursed"] == 300_000
     assert get(client, "/api/programs", budget_id=funds["budget"])["count"] == 2
     assert get(client, "/api/programs/export.csv").text.count("\n") == 3
@@ -179,19 +180,19 @@ def test_home_page_money_disbursed(client):
 @pytest.mark.parametrize(
     "path, status, words",
     [
-        ("/api/payouts?commitment=0x12", 422, "commitment"),
-        ("/api/payouts", 422, "commitment"),
-        ("/api/budgets/0", 422, "budget_id"),
-        ("/api/budgets/abc", 422, "budget_id"),
+        ("/api/payouts?commitment=0x12", 400, "commitment"),
+        ("/api/payouts", 400, "commitment"),
+        ("/api/budgets/0", 400, "budget_id"),
+        ("/api/budgets/abc", 400, "budget_id"),
         ("/api/budgets/999", 404, "no budget 999"),
         ("/api/programs/999", 404, "no program 999"),
-        ("/api/batches?program_id=-1", 422, "program_id"),
-        ("/api/batches/99999999999999999999/merkle-root", 422, "batch_id"),
-        ("/api/trace/payout/1/0xzz", 422, "commitment"),
+        ("/api/batches?program_id=-1", 400, "program_id"),
+        ("/api/batches/99999999999999999999/merkle-root", 400, "batch_id"),
+        ("/api/trace/payout/1/0xzz", 400, "commitment"),
         ("/api/trace/payout/999/0x" + "11" * 32, 404, "no payout"),
         ("/api/trace/program/999", 404, "no program 999"),
-        ("/api/bank-refunds?status=refunded", 422, "status"),
-        ("/api/bank-refunds?commitment=0x12", 422, "commitment"),
+        ("/api/bank-refunds?status=refunded", 400, "status"),
+        ("/api/bank-refunds?commitment=0x12", 400, "commitment"),
     ],
 )
 def test_malformed_requests_get_a_clear_4xx(client, path, status, words):
