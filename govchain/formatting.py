@@ -45,9 +45,11 @@ def local_time(seconds: int | None, empty: str = "-") -> str:
 
 
 def duration_text(seconds: int | None, empty: str = "-") -> str:
-    """A span for people, its two largest units: 788400 -> "9d 3h"."""
+    """A span for people, its two largest units: 788400 -> "9d 3h", 13 -> "13s"."""
     if seconds is None:
         return empty
+    if 0 <= seconds < 60:
+        return f"{int(seconds)}s"
     days, rest = divmod(max(int(seconds), 0), 86_400)
     hours, rest = divmod(rest, 3600)
     parts = [f"{n}{u}" for n, u in zip((days, hours, rest // 60), ("d", "h", "min")) if n][:2]

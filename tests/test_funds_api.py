@@ -229,3 +229,30 @@ def test_transactions_that_move_money_are_decoded_not_500(client, funds):
         transfers = [e for e in tx["events"] if e["event"] == "Transfer"]
         assert transfers, tx["events"]
         assert client.get(f"/tx/{receipt.tx_hash}").status_code == 200
+
+
+def test_every_funds_list_is_paged_the_same_way(client, funds):
+    from api_support import assert_every_list_is_paged
+
+    totals = assert_every_list_is_paged(client, {"address": funds["recovered"], "subject": "0x" + CITIZEN.hex(), "commitment": "0x" + CITIZEN.hex()})
+    assert all(totals[f"/api/v1/{name}"] > 0 for name in ("budgets", "programs", "batches", "payouts", "bank-refunds")), totals
+    assert get(client, "/api/v1/batches", program_id=funds["subsidy"])["total"] == 1
+
+
+def test_an_integrator_reads_the_chain_with_only_the_contracts_endpoint(client, funds, w3):
+    """Plain web3.py, no artifacts and no compiler: the addresses and ABIs served are enough."""
+    from web3 import HTTPProvider, Web3
+
+    served = get(client, "/api/v1/contracts")
+    independent = Web3(HTTPProvider(w3.provider.endpoint_uri))
+    assert served["chain_id"] == independent.eth.chain_id
+    contracts = {c["name"]: c for c in served["contracts"]}
+    assert {"FiscalToken", "Disbursements", "EnterpriseRegistry", "GovForwarder"} <= set(contracts)
+    token_info = contracts["FiscalToken"]
+    token = independent.eth.contract(address=token_info["address"], abi=token_info["abi"])
+    [paid] = get(client, "/api/v1/payouts", commitment="0x" + funds["commitments"][1].hex())["items"]
+    assert token.functions.balanceOf(paid["account"]).call() == paid["amount"] == 100_000 and paid["amount_yuan"] == "1000.00"
+    ledger_info = contracts["Disbursements"]
+    ledger = independent.eth.contract(address=ledger_info["address"], abi=ledger_info["abi"])
+    assert ledger.functions.programAccount(funds["pension"]).call()[1] == get(client, f"/api/v1/programs/{funds['pension']}")["program"]["disbursed"]
+    assert all(independent.eth.get_code(c["address"]) and c["deployed_block"] is not None for c in served["contracts"])

@@ -134,17 +134,19 @@ def _plain(item: Any) -> dict[str, Any]:
 
 
 def _text(value: Any) -> str:
-    """A value inside a joined cell: nested lists in brackets, objects as key=value."""
+    """A value inside a joined cell: a nested list (e.g. a tuple argument) as its items joined by ", ",
+    an object as `key=value` pairs."""
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_text(v) for v in value) + "]"
+        return ", ".join(_text(v) for v in value)
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}={_text(v)}" for k, v in value.items()) + "}"
-    return str(_cell(value))
+        return ", ".join(f"{k}={_text(v)}" for k, v in value.items())
+    return "" if value is None else ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def _flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """One CSV row: nested objects become `parent.child` columns; a list becomes one cell with its items
-    joined by "; " (a list of objects: one such cell per field, `list.field`, items in the same order)."""
+    joined by "; " (a list of objects: one such cell per field, `list.field`, items in the same order;
+    a list inside an item: its values joined by ", "). Never JSON in a cell."""
     out: dict[str, Any] = {}
     for key, value in row.items():
         name = f"{prefix}{key}"
