@@ -235,6 +235,7 @@ def demo(
         f"govchain enterprise show {ex.get('rejected_uscc', '<USCC>')}",
         f"govchain case show {ex.get('overdue_case', 1)}",
         f"govchain case show {ex.get('approved_case', 1)}",
+        "govchain case list --overdue",
         f"govchain credit show {ex.get('credit_subject_uscc', '<USCC>')} --public",
         f"govchain trace program {ex.get('pension_program', 1)}",
         f"govchain trace beneficiary {ex.get('beneficiary', '<commitment>')}",
@@ -360,7 +361,7 @@ def case_show(case_id: int, as_json: bool = JsonOption) -> None:
     now = suite.w3.eth.get_block("latest")["timestamp"]
     console.print(f"[bold]case {case.case_id}[/] · {case.template} · {names.word('CASE_STATUS', case.status)}"
                   + ("  [red]OVERDUE[/]" if case.overdue else ""), highlight=False)  # fmt: skip
-    console.print(f"applicant {case.applicant}", highlight=False)
+    console.print(f"applicant {case.applicant}" + (f" · about enterprise {case.subject_uscc}" if case.subject_uscc else ""), highlight=False)
     for step in case.steps:
         console.print(f"  step {step.step + 1}/{case.step_count}  {names.department(step.department)} · {names.word('ROLE', step.role_name)}",
                       highlight=False)  # fmt: skip

@@ -371,30 +371,24 @@ def event_list(
     newest_first: bool = True,
 ) -> list[EventRow]:
     """Indexed events matching every filter given, newest first by default."""
-    query = _event_filters(engine, _events_query(engine), contract, event, tx_hash, from_block, to_block, args)
+    query = _event_filters(
+        engine, _events_query(engine), contract=contract, event=event, tx_hash=tx_hash, from_block=from_block, to_block=to_block, args=args
+    )
     order = (events.c.block_number.desc(), events.c.log_index.desc()) if newest_first else (events.c.block_number, events.c.log_index)
     return _event_rows(engine, query.order_by(*order).limit(limit).offset(offset))
 
 
-def event_count(
-    engine: Engine,
-    *,
-    contract: str | None = None,
-    event: str | None = None,
-    tx_hash: str | None = None,
-    from_block: int | None = None,
-    to_block: int | None = None,
-    args: dict[str, Any] | None = None,
-) -> int:
-    """How many indexed events `event_list` has with these filters."""
-    query = _event_filters(engine, select(func.count()).select_from(events), contract, event, tx_hash, from_block, to_block, args)
+def event_count(engine: Engine, **filters: Any) -> int:
+    """How many indexed events `event_list` has with the same keyword filters (contract, event, tx_hash,
+    from_block, to_block, args)."""
+    query = _event_filters(engine, select(func.count()).select_from(events), **filters)
     with engine.connect() as conn:
         return int(conn.execute(query).scalar_one())
 
 
 def _event_filters(
-    engine: Engine, query: Any, contract: str | None, event: str | None, tx_hash: str | None, from_block: int | None,
-    to_block: int | None, args: dict[str, Any] | None,
+    engine: Engine, query: Any, *, contract: str | None = None, event: str | None = None, tx_hash: str | None = None,
+    from_block: int | None = None, to_block: int | None = None, args: dict[str, Any] | None = None,
 ) -> Any:  # fmt: skip
     if contract is not None:
         query = query.where(events.c.contract == contract)

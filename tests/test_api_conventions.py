@@ -185,6 +185,12 @@ def test_case_steps_name_their_departments(client, scenario):
     assert [s["department_name"] for s in steps] == ["青岛市发展和改革委员会", "青岛市财政局", "国家税务总局青岛市税务局"]
 
 
+def test_a_case_about_an_enterprise_names_its_uscc(client, scenario):
+    assert get(client, f"/api/v1/cases/{scenario.registered_case}")["subject_uscc"] == REGISTERED
+    rows = {c["case_id"]: c for c in get(client, "/api/v1/cases")["items"]}
+    assert rows[scenario.registered_case]["subject_uscc"] == REGISTERED and rows[scenario.overdue_case]["subject_uscc"] is None
+
+
 # --- OpenAPI -------------------------------------------------------------------------------------
 
 

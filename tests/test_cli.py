@@ -185,7 +185,7 @@ def test_case_show_names_the_departments(env, scenario):
     human = run(["case", "show", str(scenario["overdue_case"])], env).stdout
     assert "青岛市发展和改革委员会 (DRC)" in human and "development and reform reviewer" in human and "overdue by " in human
     done = run(["case", "show", str(scenario["case"])], env).stdout
-    assert "approved" in done and "(SAMR)" in done and "None" not in done and "True" not in done
+    assert "approved" in done and "(SAMR)" in done and f"about enterprise {USCC}" in done and "None" not in done and "True" not in done
 
 
 def test_case_list_overdue(env, scenario):

@@ -11,6 +11,7 @@ yet, or no bound).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from types import UnionType
 from typing import Annotated, Any, Callable, ClassVar, Generic, Literal, TypeVar, Union, get_args, get_origin
 
@@ -19,6 +20,7 @@ from pydantic.json_schema import GetJsonSchemaHandler, JsonSchemaValue
 from pydantic_core import CoreSchema
 
 from govchain import formatting
+from govchain.domain import uscc_of_subject
 from govchain.indexer import ProjectionFailure
 
 T = TypeVar("T")
@@ -38,7 +40,8 @@ class Unit:
     """Marks an integer field that is also served formatted, in a companion field beside it."""
 
     def __init__(self, suffix: str, strip: str, format: Callable[[Any], str | None], schema: dict[str, Any], *, zero_is_null: bool = False) -> None:  # noqa: A002
-        self.suffix, self.strip, self.format, self.schema, self.zero_is_null = suffix, strip, format, schema, zero_is_null
+        self.suffix, self.strip, self.schema, self.zero_is_null = suffix, strip, schema, zero_is_null
+        self.format = functools.lru_cache(maxsize=1 << 16)(format)  # a page repeats its times (events of one block)
 
     def companion(self, name: str) -> str:
         return (name[: -len(self.strip)] if self.strip and name.endswith(self.strip) else name) + self.suffix
@@ -364,11 +367,12 @@ class CaseRow(Model):
     updated_at: Time
     closed_at: Time | None
     last_officer: str | None
+    subject_uscc: str | None = Field(description="the enterprise the case is about, when its subject is a USCC")
 
     @classmethod
     def of(cls, row: Any, labels: Any) -> "CaseRow":
-        """A case list row (govchain.views.CaseRow) with its template's name."""
-        return cls.model_validate({**dataclasses.asdict(row), "template": labels.template(row.template_id)})
+        """A case list row (govchain.views.CaseRow) with its template's name and the USCC its subject names."""
+        return cls.model_validate({**dataclasses.asdict(row), "template": labels.template(row.template_id), "subject_uscc": uscc_of_subject(row.subject)})
 
 
 class Step(Model):
@@ -397,15 +401,17 @@ class Case(Model):
     overdue: bool
     steps: list[Step]
     history: list[HistoryEntry]
+    subject_uscc: str | None = Field(description="the enterprise the case is about, when its subject is a USCC")
 
     @classmethod
     def of(cls, view: Any, labels: Any, department_names: dict[str, str]) -> "Case":
-        """A case view (govchain.views.CaseView) with its names: template, step roles and departments."""
+        """A case view (govchain.views.CaseView) with its names: template, step roles and departments, the subject's USCC."""
         steps = [
             {**dataclasses.asdict(s), "role_name": labels.role(s.role), "department_name": department_names.get(s.department or "")}
             for s in view.steps
         ]  # fmt: skip
-        return cls.model_validate({**dataclasses.asdict(view), "template": labels.template(view.template_id), "steps": steps})
+        named = {"template": labels.template(view.template_id), "steps": steps, "subject_uscc": uscc_of_subject(view.subject)}
+        return cls.model_validate({**dataclasses.asdict(view), **named})
 
 
 class CreditRecord(Model):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from govchain import formatting
 from govchain.clients.enterprise import ChangeKind
 from govchain.domain import InvalidUSCC, contains_id_number, is_valid_uscc, validate_uscc
 from govchain.exceptions import GovchainError
@@ -23,7 +23,6 @@ from govchain.views import bytes_text
 from govchain.portal import NotFound, PersonalDataRefused, Portal, subject_key
 
 HERE = Path(__file__).resolve().parent
-CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
 PAGE_SIZE = 50
 LATEST = 10  # blocks and transactions on the home page
 COOKIE_MAX_AGE_S = 365 * 24 * 3600
@@ -56,9 +55,7 @@ NAV_ITEMS: list[NavItem] = [
 
 
 def _ts(value: int | None) -> str:
-    if not value:
-        return "—"
-    return dt.datetime.fromtimestamp(int(value), CHINA_TIME).strftime("%Y-%m-%d %H:%M:%S")
+    return formatting.local_time(value, "—")
 
 
 def _short(value: Any, head: int = 10, tail: int = 6) -> str:
@@ -71,7 +68,7 @@ def _num(value: Any) -> str:
 
 
 def _yuan(fen: int | None) -> str:
-    return "—" if fen is None else f"¥{fen / 100:,.2f}"
+    return formatting.yuan_text(fen, "—")
 
 
 def _duration(seconds: int | None, lang: str) -> str:
