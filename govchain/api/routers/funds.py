@@ -188,22 +188,22 @@ class BatchStep(Model):
     step: str = Field(description="proposed, extended (entries added), approved, cancelled or executed")
     by: str | None = Field(description="the officer who sent the transaction")
     department: str | None = Field(description="approvals: the approver's department code")
-    timestamp: int
+    timestamp: Time
     block_number: int
     tx_hash: str
 
 
 class WithheldPayout(Model):
     beneficiary: str
-    amount: int = Field(description="fen withheld (not paid)")
+    amount: Fen = Field(description="fen withheld (not paid)")
     reason: str = Field(description="identity_revoked or account_changed")
 
 
 class Refund(Model):
     batch_id: int
     beneficiary: str
-    amount: int = Field(description="fen refunded to the program")
-    timestamp: int
+    amount: Fen = Field(description="fen refunded to the program")
+    timestamp: Time
     tx_hash: str
 
 
@@ -213,13 +213,13 @@ class BatchDetail(Model):
     period: int
     mode: str = Field(description="wallet or bank")
     proposer: str
-    proposed_at: int
+    proposed_at: Time
     status: str = Field(description="proposed, approved, executed or cancelled")
-    total: int = Field(description="fen of the accepted entries")
+    total: Fen = Field(description="fen of the accepted entries")
     entries: int = Field(description="entries accepted at proposal")
-    paid: int | None = Field(description="executed: fen paid (withheld entries excluded)")
+    paid: Fen | None = Field(description="executed: fen paid (withheld entries excluded)")
     recipients: int | None = Field(description="executed: payouts paid")
-    withheld_amount: int = Field(description="fen withheld at execution")
+    withheld_amount: Fen = Field(description="fen withheld at execution")
     merkle_root: str | None = Field(description="bank-settled and executed: the Merkle root computed on chain")
     steps: list[BatchStep] = Field(description="the batch's transactions, oldest first")
     refused: dict[str, int] = Field(description="entries left out at proposal, by reason (identity_revoked, no_attestation, attestation_expired)")
