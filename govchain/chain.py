@@ -50,10 +50,30 @@ def rpc(url: str, method: str, params: list | None = None, timeout: float = 2.0)
         with urllib.request.urlopen(request, timeout=timeout) as response:
             reply = json.loads(response.read())
     except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
-        raise ChainNotRunning(f"no chain answers at {url}; start one with `govchain chain start`") from exc
+        raise ChainNotRunning.at(url) from exc
     if "error" in reply:
         raise ChainError(f"{method} failed at {url}: {reply['error'].get('message', reply['error'])}")
     return reply["result"]
+
+
+def status_at(url: str) -> ChainStatus:
+    """Whether a chain answers at `url` (any node, local or remote), and which."""
+    try:
+        chain_id = int(str(rpc(url, "eth_chainId")), 16)
+        block = int(str(rpc(url, "eth_blockNumber")), 16)
+    except ChainNotRunning:
+        return ChainStatus(False, url)
+    return ChainStatus(True, url, chain_id=chain_id, block_number=block)
+
+
+def local_port(url: str) -> int | None:
+    """The port when `url` is a chain on this machine (http://127.0.0.1:PORT or localhost), else None."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme != "http" or parts.hostname not in ("127.0.0.1", "localhost") or parts.path not in ("", "/"):
+        return None
+    return parts.port or 80
 
 
 class LocalChain:
@@ -78,12 +98,10 @@ class LocalChain:
 
     def status(self) -> ChainStatus:
         """Whether a chain answers at the RPC URL, and which."""
-        try:
-            chain_id = int(str(rpc(self.rpc_url, "eth_chainId")), 16)
-            block = int(str(rpc(self.rpc_url, "eth_blockNumber")), 16)
-        except ChainNotRunning:
+        found = status_at(self.rpc_url)
+        if not found.running:
             return ChainStatus(False, self.rpc_url, state_file=str(self.state_file))
-        return ChainStatus(True, self.rpc_url, self._pid(), chain_id, block, str(self.state_file))
+        return ChainStatus(True, self.rpc_url, self._pid(), found.chain_id, found.block_number, str(self.state_file))
 
     def start(self) -> tuple[ChainStatus, bool]:
         """Start Anvil unless a chain already answers; returns (status, started_now)."""

@@ -1,6 +1,9 @@
 """The `govchain` command line: thin wrappers over the library, Rich output, `--json` for scripts.
 
-Errors are one clear line on stderr and a non-zero exit code.
+Errors are one clear line on stderr and a non-zero exit code; with `--json`, every error (a bad
+argument too) is instead a JSON object on stdout, {"error", "message", "details"}, as the REST API
+answers, with a non-zero exit code. `--json` prints the API's own read models (amounts also in yuan,
+times also in ISO 8601, codes as text); the human output shows yuan, local dates and names.
 """
 
 from __future__ import annotations
@@ -8,42 +11,84 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
-from typing import Any
+from pathlib import Path
+from typing import Any, Sequence
 
 import typer
+from typer._click import ClickException  # typer's own click: its commands raise these, not the `click` package's
 from rich.console import Console
-
-from pathlib import Path
-
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from typer.core import TyperGroup
 
 from govchain.artifacts import Artifacts
-from govchain.chain import DEFAULT_PORT, LocalChain
+from govchain.chain import DEFAULT_PORT, LocalChain, local_port, status_at
 from govchain.config import Config
 from govchain.connection import Deployment, connect
-from govchain.exceptions import GovchainError
+from govchain.exceptions import ChainNotRunning, GovchainError
+from govchain.formatting import duration_text, local_time, yuan_text
 
-app = typer.Typer(help="govchain: the government public-service chain, from the command line.", no_args_is_help=True)
-chain_app = typer.Typer(help="The persistent local chain (Anvil).", no_args_is_help=True)
+
+def _error_json(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"error": code, "message": message, "details": details or {}}
+
+
+def _emit_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+class _JsonErrorsGroup(TyperGroup):
+    """With `--json` on the command line, usage errors (and unexpected ones) are JSON on stdout too."""
+
+    def main(self, args: Sequence[str] | None = None, *pos: Any, standalone_mode: bool = True, **extra: Any) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        if "--json" not in argv:
+            return super().main(argv, *pos, standalone_mode=standalone_mode, **extra)
+        try:
+            code = super().main(argv, *pos, standalone_mode=False, **extra)
+        except ClickException as exc:
+            context = getattr(exc, "ctx", None)
+            _emit_json(_error_json("usage_error", exc.format_message(), {"usage": context.get_usage()} if context else {}))
+            code = exc.exit_code
+        except typer.Abort:
+            _emit_json(_error_json("aborted", "aborted"))
+            code = 1
+        except Exception as exc:  # noqa: BLE001 - a script reading --json gets JSON whatever happens
+            _emit_json(_error_json("internal_error", f"an unexpected {type(exc).__name__}: {exc}; this is a bug, please report it"))
+            code = 1
+        code = code if isinstance(code, int) else 0
+        if not standalone_mode:
+            return code
+        sys.exit(code)
+
+
+app = typer.Typer(help="govchain: the government public-service chain, from the command line.", no_args_is_help=True, cls=_JsonErrorsGroup)
+chain_app = typer.Typer(help="The chain: the persistent local one (Anvil), or the configured RPC URL.", no_args_is_help=True)
 app.add_typer(chain_app, name="chain")
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 
 PortOption = typer.Option(DEFAULT_PORT, "--port", help="RPC port of the local chain.")
-JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
+JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON (errors too, on stdout).")
 
 
 INDEX_FAILURES_SHOWN = 20  # projection failures `govchain index` lists (it counts all of them)
 
 
-def _fail(exc: GovchainError) -> None:
-    err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+def _fail(exc: GovchainError, as_json: bool = False) -> None:
+    """One clear line on stderr, or with --json the API's error object on stdout; exit code 1."""
+    if as_json:
+        from govchain.api.common import error_details, error_status
+
+        _emit_json(_error_json(error_status(exc)[1], str(exc), error_details(exc)))
+    else:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
     raise typer.Exit(1)
 
 
-def _emit_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+def _dump(model: Any) -> Any:
+    """A read model (pydantic) as JSON values: what the REST API answers for the same record."""
+    return model.model_dump(mode="json")
 
 
 @chain_app.command("start")
@@ -70,15 +115,27 @@ def chain_stop(port: int = PortOption) -> None:
 
 
 @chain_app.command("status")
-def chain_status(port: int = PortOption, as_json: bool = JsonOption) -> None:
-    """Whether the local chain is running, and at which block."""
-    status = LocalChain(port=port).status()
+def chain_status(
+    port: int | None = typer.Option(None, "--port", help="Ask the local chain on this port (default: the configured RPC URL)."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Whether a chain answers at the configured RPC URL (GOVCHAIN_RPC_URL, or rpc_url in the config
+    file; default the local chain), and which; exit code 3 when none does."""
+    try:
+        url = LocalChain(port=port).rpc_url if port is not None else Config.load().rpc_url
+    except GovchainError as exc:
+        _fail(exc, as_json)
+        return
+    local = local_port(url)
+    status = LocalChain(port=local).status() if local is not None and url.rstrip("/") == LocalChain(port=local).rpc_url else status_at(url)
+    advice = None if status.running else str(ChainNotRunning.at(url))
     if as_json:
-        _emit_json(dataclasses.asdict(status))
+        _emit_json({**dataclasses.asdict(status), "message": advice})
     elif status.running:
-        console.print(f"running: chain {status.chain_id} at {status.rpc_url}, block {status.block_number}, pid {status.pid}")
+        pid = f", pid {status.pid}" if status.pid else ""
+        console.print(f"running: chain {status.chain_id} at {status.rpc_url}, block {status.block_number:,}{pid}", highlight=False)
     else:
-        console.print(f"not running at {status.rpc_url}")
+        console.print(f"not running: {advice}", highlight=False)
     if not status.running:
         raise typer.Exit(3)
 
@@ -124,12 +181,17 @@ def index(
             task = bar.add_task("index", total=None)
             result = indexer.sync(to_block, progress=lambda done, total: bar.update(task, completed=done, total=total))
     except GovchainError as exc:
-        _fail(exc)
+        _fail(exc, as_json)
         return
     failures = indexer.failures(limit=INDEX_FAILURES_SHOWN)
+    degraded = (f"the index is degraded: {result.failures} event(s) could not be projected (the raw events are all stored). "
+                "Fix the projection, then run `govchain index` again: it replays the projections.")  # fmt: skip
+    report = {**dataclasses.asdict(result), "total_events": indexer.count(), "database": config.database_url,
+              "projection_failures": [dataclasses.asdict(f) for f in failures]}  # fmt: skip
     if as_json:
-        _emit_json({**dataclasses.asdict(result), "total_events": indexer.count(), "database": config.database_url,
-                    "projection_failures": [dataclasses.asdict(f) for f in failures]})  # fmt: skip
+        _emit_json(_error_json("index_degraded", degraded, report) if result.failures else report)
+        if result.failures:
+            raise typer.Exit(1)
     else:
         if result.rolled_back_to is not None:
             console.print(f"[yellow]reorg: rolled back to block {result.rolled_back_to} and re-indexed[/]")
@@ -145,11 +207,7 @@ def index(
     if result.failures:
         for failure in failures:
             err_console.print(f"[red]projection failure:[/] {failure.describe()}", highlight=False)
-        err_console.print(
-            f"[bold red]error:[/] the index is degraded: {result.failures} event(s) could not be projected (the raw events "
-            "are all stored). Fix the projection, then run `govchain index` again: it replays the projections.",
-            highlight=False,
-        )
+        err_console.print(f"[bold red]error:[/] {degraded}", highlight=False)
         raise typer.Exit(1)
 
 
@@ -177,6 +235,7 @@ def demo(
         f"govchain enterprise show {ex.get('rejected_uscc', '<USCC>')}",
         f"govchain case show {ex.get('overdue_case', 1)}",
         f"govchain case show {ex.get('approved_case', 1)}",
+        "govchain case list --overdue",
         f"govchain credit show {ex.get('credit_subject_uscc', '<USCC>')} --public",
         f"govchain trace program {ex.get('pension_program', 1)}",
         f"govchain trace beneficiary {ex.get('beneficiary', '<commitment>')}",
@@ -213,64 +272,153 @@ def _open_index():  # noqa: ANN202 - (suite, indexer) for the read commands
     return suite, indexer
 
 
-def _show(view: Any, as_json: bool, render: Any) -> None:
-    if as_json:
-        _emit_json(view.to_json())
-    else:
-        render(view)
+class _Names:
+    """What codes and hashes are called, for the human output and the read models: department codes,
+    role ids, workflow templates, credit categories, the English words of statuses."""
 
+    def __init__(self, suite: Any, engine: Any) -> None:
+        from govchain import views
+        from govchain.deploy import load_consortium
+        from govchain.exceptions import ConfigError
+        from govchain.portal import Labels
 
-def _when(timestamp: int | None) -> str:
-    import datetime as dt
+        try:
+            consortium = load_consortium()
+        except ConfigError:
+            consortium = {}
+        self.labels = Labels.build(suite.artifacts, suite.deployment, consortium)
+        self.departments = {d.code: d.name for d in views.department_list(engine)}
+        self.officers = {o: d.code for d in views.department_list(engine) for o in d.officers}
+        self._engine = engine
 
-    if not timestamp:
-        return "-"
-    return dt.datetime.fromtimestamp(timestamp, dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M:%S")
+    def department(self, code: str | None) -> str:
+        """`青岛市人力资源和社会保障局 (HRSS)`."""
+        if not code:
+            return "-"
+        return f"{self.departments[code]} ({code})" if code in self.departments else code
+
+    def officer(self, address: str | None) -> str:
+        """An address, with the department it is an officer of."""
+        if not address:
+            return "-"
+        code = self.officers.get(address)
+        return f"{address} ({code})" if code else address
+
+    @staticmethod
+    def word(table: str, code: str | None) -> str:
+        from govchain.explorer import i18n
+
+        return i18n.label(getattr(i18n, table), code, "en")
+
+    def category_names(self) -> dict[int, str]:
+        from govchain import views
+
+        return {c.category: c.name for c in views.credit_categories(self._engine)}
 
 
 @enterprise_app.command("show")
 def enterprise_show(uscc: str, as_json: bool = JsonOption) -> None:
     """An enterprise by its unified social credit code: status, times, history."""
+    from govchain.api.models import Enterprise
     from govchain.views import enterprise_view
 
     try:
         suite, indexer = _open_index()
         view = enterprise_view(suite, indexer.engine, uscc.strip().upper())
     except GovchainError as exc:
-        _fail(exc)
+        _fail(exc, as_json)
         return
-
-    def render(v: Any) -> None:
-        console.print(f"[bold]{v.uscc}[/]  {v.name}  status {v.status}  case {v.case_id or '-'}")
-        console.print(f"applied {_when(v.applied_at)}  decided {_when(v.decided_at)}"
-                      + (f"  ({v.seconds_to_decision} s)" if v.seconds_to_decision is not None else ""))
-        for entry in v.history:
-            console.print(f"  {_when(entry.timestamp)}  block {entry.block_number:<6} {entry.event}")
-
-    _show(view, as_json, render)
+    if as_json:
+        _emit_json(_dump(Enterprise.model_validate(view)))
+        return
+    word = _Names.word
+    console.print(f"[bold]{view.uscc}[/]  {view.name}  {word('ENTERPRISE_STATUS', view.status)}" + (f"  (case {view.case_id})" if view.case_id else ""),
+                  highlight=False)  # fmt: skip
+    console.print(f"registered capital {yuan_text(view.registered_capital_fen)}", highlight=False)
+    took = f" (after {duration_text(view.seconds_to_decision)})" if view.seconds_to_decision is not None else ""
+    console.print(f"applied {local_time(view.applied_at)} · decided {local_time(view.decided_at, 'not yet')}{took}", highlight=False)
+    for entry in view.history:
+        console.print(f"  {local_time(entry.timestamp)}  block {entry.block_number:<7} {word('EVENT', entry.event)}", highlight=False)
 
 
 @case_app.command("show")
 def case_show(case_id: int, as_json: bool = JsonOption) -> None:
-    """A case's timeline: every step, department role, decision, time and overdue mark."""
+    """A case's timeline: every step, its department, decision, times and overdue mark."""
+    from govchain.api.models import Case
     from govchain.views import case_view
 
     try:
         suite, indexer = _open_index()
         view = case_view(suite, indexer.engine, case_id)
+        names = _Names(suite, indexer.engine)
     except GovchainError as exc:
-        _fail(exc)
+        _fail(exc, as_json)
         return
+    case = Case.of(view, names.labels, names.departments)
+    if as_json:
+        _emit_json(_dump(case))
+        return
+    now = suite.w3.eth.get_block("latest")["timestamp"]
+    console.print(f"[bold]case {case.case_id}[/] · {case.template} · {names.word('CASE_STATUS', case.status)}"
+                  + ("  [red]OVERDUE[/]" if case.overdue else ""), highlight=False)  # fmt: skip
+    console.print(f"applicant {case.applicant}" + (f" · about enterprise {case.subject_uscc}" if case.subject_uscc else ""), highlight=False)
+    for step in case.steps:
+        console.print(f"  step {step.step + 1}/{case.step_count}  {names.department(step.department)} · {names.word('ROLE', step.role_name)}",
+                      highlight=False)  # fmt: skip
+        if step.started_at is None:
+            console.print("      not started", highlight=False)
+            continue
+        late = f"  [red]overdue by {duration_text(now - step.deadline)}[/]" if step.overdue and step.deadline else ""
+        console.print(f"      started {local_time(step.started_at)} · deadline {local_time(step.deadline)}{late}", highlight=False)
+        if step.decision:
+            console.print(f"      {names.word('DECISION', step.decision)} {local_time(step.decided_at)} by {names.officer(step.officer)}",
+                          highlight=False)  # fmt: skip
 
-    def render(v: Any) -> None:
-        console.print(f"[bold]case {v.case_id}[/]  template {v.template_id}  status {v.status}"
-                      + ("  [red]OVERDUE[/]" if v.overdue else "") + f"  applicant {v.applicant}")
-        for step in v.steps:
-            mark = " [red]overdue[/]" if step.overdue else ""
-            console.print(f"  step {step.step + 1}/{v.step_count}  started {_when(step.started_at)}  deadline {_when(step.deadline)}"
-                          f"  decided {_when(step.decided_at)} {step.decision or ''}{mark}")
 
-    _show(view, as_json, render)
+@case_app.command("list")
+def case_list_cmd(
+    status: str | None = typer.Option(None, "--status", help="IN_REVIEW, RETURNED, APPROVED, REJECTED or EXPIRED."),
+    overdue: bool | None = typer.Option(None, "--overdue/--not-overdue", help="Only cases overdue (past the current step's deadline, chain time), or only those not."),
+    limit: int = typer.Option(50, "--limit", min=1, max=10_000, help="Cases to show."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Cases to skip."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Approval cases, newest first, with the department each one waits at; `--overdue` for the late ones."""
+    from govchain import views
+    from govchain.api.models import CaseRow
+
+    statuses = ("IN_REVIEW", "RETURNED", "APPROVED", "REJECTED", "EXPIRED")
+    try:
+        if status is not None and status.upper() not in statuses:
+            raise GovchainError(f"a case status is one of {', '.join(statuses)}, got {status!r}")
+        suite, indexer = _open_index()
+        now = suite.w3.eth.get_block("latest")["timestamp"]
+        rows = [
+            r for r in reversed(views.case_list(indexer.engine, now))
+            if (status is None or r.status == status.upper()) and (overdue is None or r.overdue == overdue)
+        ]  # fmt: skip
+        names = _Names(suite, indexer.engine)
+        templates = {t.template_id: t.step_roles for t in views.template_list(indexer.engine)}
+        holders = views.role_departments(indexer.engine, "WorkflowEngine")
+    except GovchainError as exc:
+        _fail(exc, as_json)
+        return
+    shown = [CaseRow.of(r, names.labels) for r in rows[offset : offset + limit]]
+    if as_json:
+        end = offset + len(shown)
+        _emit_json({"items": [_dump(c) for c in shown], "count": len(shown), "total": len(rows), "limit": limit, "offset": offset,
+                    "next_offset": end if shown and end < len(rows) else None})  # fmt: skip
+        return
+    what = "overdue cases" if overdue else "cases"
+    console.print(f"{len(rows):,} {what}" + (f", showing {offset + 1}–{offset + len(shown)} (--limit, --offset)" if len(shown) < len(rows) else ""),
+                  highlight=False)  # fmt: skip
+    for c in shown:
+        roles = templates.get(c.template_id, [])
+        waiting = c.status == "IN_REVIEW" and c.step < len(roles)
+        at = f" at {names.department(holders.get(roles[c.step]))}" if waiting else ""
+        late = f", overdue by {duration_text(now - c.deadline)}" if c.overdue and c.deadline else ""
+        console.print(f"  case {c.case_id:<6} {c.template} · {names.word('CASE_STATUS', c.status)}{at}"
+                      f" · opened {local_time(c.opened_at)}{late}", highlight=False)  # fmt: skip
 
 
 @credit_app.command("show")
@@ -284,6 +432,7 @@ def credit_show(
     as_json: bool = JsonOption,
 ) -> None:
     """A subject's credit score and records (corrections and revocations included)."""
+    from govchain.api.models import CreditReport
     from govchain.clients.credit import reader_key
     from govchain.views import credit_view
 
@@ -292,22 +441,29 @@ def credit_show(
         suite, indexer = _open_index()
         reader = (department.upper(), reader_key(suite.w3.eth.chain_id, department.upper())) if department else None
         view = credit_view(suite, indexer.engine, key, public_only, reader)
+        categories = _Names(suite, indexer.engine).category_names()
     except GovchainError as exc:
-        _fail(exc)
+        _fail(exc, as_json)
         return
+    report = CreditReport.of(view, categories)
+    if as_json:
+        _emit_json(_dump(report))
+        return
+    shown = len(report.records)
+    kind = "public record" if public_only else "record"
+    count = f"{shown} {kind}{'' if shown == 1 else 's'}" + (f" (of {report.record_count})" if public_only or shown != report.record_count else "")
+    console.print(f"[bold]{subject}[/]  score {report.score:+d} · {count}", highlight=False)
 
-    def render(v: Any) -> None:
-        console.print(f"[bold]{subject}[/]  score {v.score}  records {v.record_count}")
-        for r in v.records:
-            state = " (revoked)" if r.revoked else ""
-            console.print(f"  #{r.index:<4} {_when(r.timestamp)}  category {r.category}  delta {r.delta:+d}{state}")
-        if v.reader:
-            console.print(f"sealed records {v.reader} can read: {len(v.sealed_records)} (not in the public score)")
-        for r in (s.record for s in v.sealed_records):
-            state = " (revoked)" if r.revoked else ""
-            console.print(f"  sealed #{r.index:<4} {_when(r.timestamp)}  category {r.category}  delta {r.delta:+d}{state}")
+    def line(r: Any, prefix: str = "") -> str:
+        state = " (revoked)" if r.revoked else ""
+        return f"  {prefix}#{r.index:<4} {local_time(r.timestamp)}  {r.category_name}  {r.delta:+d}{state}"
 
-    _show(view, as_json, render)
+    for r in report.records:
+        console.print(line(r), highlight=False)
+    if report.reader:
+        console.print(f"sealed records {report.reader} can read: {len(report.sealed_records)} (not in the public score)", highlight=False)
+    for sealed in report.sealed_records:
+        console.print(line(sealed.record, "sealed "), highlight=False)
 
 
 def _commitment(text: str) -> str:
@@ -317,88 +473,117 @@ def _commitment(text: str) -> str:
     return text
 
 
-def _yuan(fen: int | None) -> str:
-    return "-" if fen is None else f"¥{fen / 100:,.2f}"
+class _Periods:
+    """When each program's period falls due (ProgramRegistry.dueAt), read once per period."""
+
+    def __init__(self, suite: Any) -> None:
+        self._registry = suite.contract("ProgramRegistry").functions
+        self._due: dict[tuple[int, int], int] = {}
+
+    def text(self, program_id: int, period: int) -> str:
+        if (program_id, period) not in self._due:
+            self._due[(program_id, period)] = self._registry.dueAt(program_id, period).call()
+        return f"period {period} (due {local_time(self._due[(program_id, period)])[:10]})"
+
+
+def _approvers(approvals: list[Any], names: _Names) -> str:
+    return ", ".join(names.officer(a.approver) for a in approvals) or "nobody yet"
 
 
 @trace_app.command("payout")
 def trace_payout_cmd(batch_id: int, beneficiary: str, as_json: bool = JsonOption) -> None:
     """A payout back to its batch, program, budget line, budget and every approval on the way."""
+    from govchain.api.routers.funds import PayoutTrace
     from govchain.tracer import trace_payout
 
     try:
         commitment = _commitment(beneficiary)
-        _suite, indexer = _open_index()
-        view = trace_payout(indexer.engine, batch_id, commitment)
+        suite, indexer = _open_index()
+        v = PayoutTrace.model_validate(trace_payout(indexer.engine, batch_id, commitment).to_json())
+        names, periods = _Names(suite, indexer.engine), _Periods(suite)
     except GovchainError as exc:
-        _fail(exc)
+        _fail(exc, as_json)
         return
-
-    def render(v: Any) -> None:
-        p, b, prog, line, budget = v.payout, v.batch, v.program, v.line, v.budget
-        where = f", account {p['account']}" if p["account"] else f", bank ref {p['settlement_ref']}" if p["settlement_ref"] else ""
-        console.print(f"[bold]payout[/] {_yuan(p['amount'])} to {p['beneficiary']} ({p['mode']}{where}) tx {p['tx_hash']}: {p['status_text']}")
-        console.print(f"  ← batch {b['batch_id']} period {b['period']}: proposed by {b['proposer']}, "
-                      f"approved by {', '.join(a['approver'] for a in b['approvals'])}; executed in {b['executed_tx']}")
-        console.print(f"  ← program {prog['program_id']} {prog['name']}")
-        console.print(f"  ← budget line {line['line_id']} {line['name']} ({_yuan(line['amount'])})")
-        console.print(f"  ← budget {budget['budget_id']} FY{budget['fiscal_year']} ({_yuan(budget['total'])}), "
-                      f"approved by {', '.join(a['approver'] for a in budget['approvals'])}")
-        for refund in v.refunds:
-            console.print(f"  refunded {_yuan(refund['amount'])} in {refund['tx_hash']}")
-        for request in v.bank_refunds:
-            if request["status"] != "confirmed":
-                console.print(f"  bank refund #{request['refund_id']} of {_yuan(request['amount'])}: {request['status']}")
-
-    _show(view, as_json, render)
+    if as_json:
+        _emit_json(_dump(v))
+        return
+    p, b, prog, line, budget = v.payout, v.batch, v.program, v.line, v.budget
+    where = f", account {p.account}" if p.account else f", bank ref {p.settlement_ref}" if p.settlement_ref else ""
+    console.print(f"[bold]payout[/] {yuan_text(p.amount)} to {p.beneficiary} ({p.mode}{where}), {p.status_text}, tx {p.tx_hash}", highlight=False)
+    console.print(f"  ← batch {b.batch_id}, {periods.text(prog.program_id, b.period)}: proposed by {names.officer(b.proposer)}, "
+                  f"approved by {_approvers(b.approvals, names)}; executed in {b.executed_tx or 'not yet'}", highlight=False)  # fmt: skip
+    console.print(f"  ← program {prog.program_id} {prog.name}, run by {names.department(prog.department)}", highlight=False)
+    console.print(f"  ← budget line {line.line_id} {line.code} {line.name} ({yuan_text(line.amount)})", highlight=False)
+    console.print(f"  ← budget {budget.budget_id}, fiscal year {budget.fiscal_year} ({yuan_text(budget.total)}), "
+                  f"approved by {_approvers(budget.approvals, names)}", highlight=False)  # fmt: skip
+    for refund in v.refunds:
+        console.print(f"  refunded {yuan_text(refund.amount)} in {refund.tx_hash}", highlight=False)
+    for request in v.bank_refunds:
+        if request.status != "confirmed":
+            console.print(f"  bank refund #{request.refund_id} of {yuan_text(request.amount)}: {request.status}", highlight=False)
 
 
 @trace_app.command("program")
 def trace_program_cmd(program_id: int, as_json: bool = JsonOption) -> None:
     """A program's totals and flows by period, with the ledger's own figures."""
+    from govchain.api.routers.funds import ProgramTrace
     from govchain.tracer import trace_program
 
     try:
         suite, indexer = _open_index()
-        view = trace_program(indexer.engine, program_id, suite)
+        v = ProgramTrace.model_validate(trace_program(indexer.engine, program_id, suite).to_json())
+        names, periods = _Names(suite, indexer.engine), _Periods(suite)
     except GovchainError as exc:
-        _fail(exc)
+        _fail(exc, as_json)
         return
-
-    def render(v: Any) -> None:
-        console.print(f"[bold]program {program_id}[/] {v.program['name']} — line {v.line['line_id']} {v.line['name']}")
-        console.print(f"  disbursed {_yuan(v.disbursed)} in {v.payouts:,} payouts, refunded {_yuan(v.refunded)}")
-        for period in v.by_period:
-            console.print(f"  period {period['period']:>3}  {_yuan(period['disbursed']):>16}  {period['payouts']:>6,} payouts  refunded {_yuan(period['refunded'])}")
-        if v.on_chain:
-            line = v.on_chain["line"]
-            console.print(f"  line on chain: allocated {_yuan(line['allocated'])} = disbursed {_yuan(line['disbursed'])}"
-                          f" + remaining {_yuan(line['remaining'])} − refunded {_yuan(line['refunded'])}")
-
-    _show(view, as_json, render)
+    if as_json:
+        _emit_json(_dump(v))
+        return
+    console.print(f"[bold]program {program_id}[/] {v.program.name}, run by {names.department(v.program.department)}", highlight=False)
+    console.print(f"  budget line {v.line.line_id} {v.line.code} {v.line.name} ({yuan_text(v.line.amount)}) of budget {v.line.budget_id}", highlight=False)
+    console.print(f"  disbursed {yuan_text(v.disbursed)} in {v.payouts:,} payouts, refunded {yuan_text(v.refunded)}"
+                  + (f", withheld {yuan_text(v.withheld)} (not paid)" if v.withheld else "")
+                  + (f", refunds pending {yuan_text(v.refunds_pending)}" if v.refunds_pending else ""), highlight=False)  # fmt: skip
+    for period in v.by_period:
+        console.print(f"  {periods.text(program_id, period.period):<26} {yuan_text(period.disbursed):>16}  {period.payouts:>6,} payouts"
+                      f"  refunded {yuan_text(period.refunded)}", highlight=False)  # fmt: skip
+    if v.on_chain:
+        line = v.on_chain.line
+        console.print(f"  line on chain: allocated {yuan_text(line.allocated)} = disbursed {yuan_text(line.disbursed)}"
+                      f" + remaining {yuan_text(line.remaining)} − refunded {yuan_text(line.refunded)}", highlight=False)  # fmt: skip
 
 
 @trace_app.command("beneficiary")
 def trace_beneficiary_cmd(beneficiary: str, as_json: bool = JsonOption) -> None:
     """Every payment a beneficiary (identity commitment) received, and every refund."""
+    from govchain.api.routers.funds import BeneficiaryTrace
     from govchain.tracer import trace_beneficiary
 
     try:
         commitment = _commitment(beneficiary)
-        _suite, indexer = _open_index()
-        view = trace_beneficiary(indexer.engine, commitment)
+        suite, indexer = _open_index()
+        v = BeneficiaryTrace.model_validate(trace_beneficiary(indexer.engine, commitment).to_json())
+        periods = _Periods(suite)
+        programs = {p.program_id: p.name for p in _program_rows(indexer.engine)}
     except GovchainError as exc:
-        _fail(exc)
+        _fail(exc, as_json)
         return
+    if as_json:
+        _emit_json(_dump(v))
+        return
+    paid = sum(1 for p in v.payouts if p.status == "paid")
+    console.print(f"[bold]{v.beneficiary}[/] received {yuan_text(v.received)} in {paid} payout(s), refunded {yuan_text(v.refunded)}"
+                  + (f", withheld {yuan_text(v.withheld)} (not paid)" if v.withheld else ""), highlight=False)  # fmt: skip
+    for p in v.payouts:
+        program = programs.get(p.program_id, f"program {p.program_id}")
+        console.print(f"  batch {p.batch_id:>4}  {program}, {periods.text(p.program_id, p.period)}  {yuan_text(p.amount)}  {p.mode}  {p.status_text}",
+                      highlight=False)  # fmt: skip
 
-    def render(v: Any) -> None:
-        paid = sum(1 for p in v.payouts if p["status"] == "paid")
-        console.print(f"[bold]{v.beneficiary}[/] received {_yuan(v.received)} in {paid} payout(s), refunded {_yuan(v.refunded)}"
-                      + (f", withheld {_yuan(v.withheld)} (not paid)" if v.withheld else ""))
-        for p in v.payouts:
-            console.print(f"  batch {p['batch_id']:>4} program {p['program_id']} period {p['period']}  {_yuan(p['amount'])}  {p['mode']}  {p['status_text']}")
 
-    _show(view, as_json, render)
+def _program_rows(engine: Any) -> list[Any]:
+    from govchain.fund_views import program_list
+
+    return program_list(engine)
 
 
 def _subject_key(subject: str) -> bytes:

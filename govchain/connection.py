@@ -24,7 +24,7 @@ def connect(config: Config) -> Web3:
     try:
         chain_id = w3.eth.chain_id
     except (requests.ConnectionError, requests.Timeout) as exc:
-        raise ChainNotRunning(f"no chain answers at {config.rpc_url}; start one with `govchain chain start`") from exc
+        raise ChainNotRunning.at(config.rpc_url) from exc
     if config.chain_id is not None and chain_id != config.chain_id:
         raise WrongNetwork(f"the chain at {config.rpc_url} has id {chain_id}, but the configuration expects {config.chain_id}")
     return w3

@@ -123,6 +123,18 @@ def validate_enterprise_name(name: str) -> bytes:
     return data
 
 
+def uscc_of_subject(subject: str | bytes) -> str | None:
+    """The USCC a subject names (bytes18 left-aligned in bytes32, 0x-hex or bytes), or None when it names none."""
+    raw = bytes.fromhex(subject[2:]) if isinstance(subject, str) and subject.startswith("0x") else subject
+    if not isinstance(raw, bytes) or len(raw) != 32 or any(raw[18:]):
+        return None
+    try:
+        text = raw[:18].decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    return text if is_valid_uscc(text) else None
+
+
 def validate_id_number(id_number: str) -> str:
     """Normalise (upper-case X) and check an 18-digit resident ID-card number's check digit."""
     normalized = id_number.strip().upper()

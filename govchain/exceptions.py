@@ -20,6 +20,23 @@ class ChainError(GovchainError):
 class ChainNotRunning(ChainError):
     """No chain answers at the configured RPC URL."""
 
+    LOCAL_DEFAULT_URL = "http://127.0.0.1:8545"  # `govchain chain start`'s chain (Config's default rpc_url)
+
+    @classmethod
+    def at(cls, url: str) -> "ChainNotRunning":
+        """The error for `url`, with the advice that fits it: start the local chain only where that is
+        the chain meant (the local default URL); elsewhere, check the URL and the node."""
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        if url.rstrip("/") in (cls.LOCAL_DEFAULT_URL, "http://localhost:8545"):
+            return cls(f"no chain answers at {url}; start one with `govchain chain start`")
+        if parts.hostname in ("127.0.0.1", "localhost") and parts.port:
+            return cls(f"no chain answers at {url}; check the URL (GOVCHAIN_RPC_URL), or start a local chain there "
+                       f"with `govchain chain start --port {parts.port}`")  # fmt: skip
+        return cls(f"no chain answers at {url}; check the URL (GOVCHAIN_RPC_URL or rpc_url in the config file) and that the "
+                   "node is up and reachable from here")  # fmt: skip
+
 
 class WrongNetwork(ChainError):
     """The chain at the RPC URL is not the one the deployment file was written for."""

@@ -171,6 +171,15 @@ def batch_list(engine: Engine, program_id: int | None = None, limit: int = 50, o
         ]
 
 
+def batch_count(engine: Engine, program_id: int | None = None) -> int:
+    """How many batches `batch_list` has (of one program)."""
+    query = select(func.count()).select_from(batches)
+    if program_id is not None:
+        query = query.where(batches.c.program_id == program_id)
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
 @dataclass(frozen=True)
 class PeriodFlow:
     """A program's executed batches of one period, together."""

@@ -325,6 +325,23 @@ class Ledger:
             top -= step
         return txs[:limit]
 
+    def recent_transactions(self, offset: int, limit: int) -> tuple[list[TxSummary], int]:
+        """Transactions of the latest MAX_SCAN_BLOCKS blocks, newest first: `limit` of them from `offset`,
+        and how many there are (counted per block; only the blocks holding the page are fetched)."""
+        head, _ = self.head()
+        numbers = list(range(head, max(head - MAX_SCAN_BLOCKS, -1), -1))
+        counts = [_hex_int(c) if c else 0 for c in self.batch([("eth_getBlockTransactionCountByNumber", [hex(n)]) for n in numbers])]
+        wanted: list[int] = []
+        before = seen = 0  # transactions in the blocks above the first wanted one; in the blocks walked so far
+        for number, count in zip(numbers, counts):
+            if seen + count > offset and seen < offset + limit:
+                before = seen if not wanted else before
+                wanted.append(number)
+            seen += count
+        found = self.blocks(wanted)
+        txs = [tx for number in wanted if number in found for tx in reversed(found[number].transactions)]
+        return txs[offset - before : offset - before + limit], sum(counts)
+
     def _block_info(self, raw: dict[str, Any]) -> BlockInfo:
         number = _hex_int(raw["number"])
         timestamp = _hex_int(raw["timestamp"])

@@ -22,7 +22,7 @@ from govchain.connection import Suite
 from govchain.exceptions import GovchainError
 from govchain.fund_views import PENDING, bank_refund_list, payout_status_text, withheld_reason
 from govchain.indexer.funds import PAID, WITHHELD, batches, executions, payouts, refunds
-from govchain.views import HistoryEntry, history
+from govchain.views import HistoryEntry, bytes_text, history
 
 
 class NotFound(GovchainError, LookupError):
@@ -35,9 +35,14 @@ def _one(entries: list[HistoryEntry], what: str) -> HistoryEntry:
     return entries[0]
 
 
+def _code(value: str | None) -> str | None:
+    """A bytes32 code (department, budget line) as its text: "HRSS", "PENSION"."""
+    return bytes_text(value) if value else None
+
+
 def _approvals(engine: Engine, contract: str, event: str, key: str, value: int) -> list[dict[str, Any]]:
     return [
-        {"approver": e.args.get("approver"), "department": e.args.get("department"), "timestamp": e.timestamp,
+        {"approver": e.args.get("approver"), "department": _code(e.args.get("department")), "timestamp": e.timestamp,
          "block_number": e.block_number, "tx_hash": e.tx_hash}  # fmt: skip
         for e in history(engine, contract, [event], key, value)
     ]
@@ -59,14 +64,14 @@ class PayoutTrace:
 
 def _program(engine: Engine, program_id: int) -> dict[str, Any]:
     created = _one(history(engine, "ProgramRegistry", ["ProgramCreated"], "programId", program_id), f"program {program_id}")
-    return {"program_id": program_id, "name": created.args["name"], "department": created.args["department"],
+    return {"program_id": program_id, "name": created.args["name"], "department": _code(created.args["department"]),
             "line_id": created.args["lineId"], "budget_id": created.args["budgetId"], "created_at": created.timestamp,
             "tx_hash": created.tx_hash}  # fmt: skip
 
 
 def _line(engine: Engine, line_id: int) -> dict[str, Any]:
     added = _one(history(engine, "BudgetRegistry", ["BudgetLineAdded"], "lineId", line_id), f"budget line {line_id}")
-    return {"line_id": line_id, "code": added.args["code"], "name": added.args["name"], "amount": added.args["amount"],
+    return {"line_id": line_id, "code": _code(added.args["code"]), "name": added.args["name"], "amount": added.args["amount"],
             "budget_id": added.args["budgetId"]}  # fmt: skip
 
 
@@ -120,7 +125,7 @@ class ProgramTrace:
     refunded: int  # fen refunded (confirmed)
     payouts: int  # paid
     by_period: list[dict[str, Any]]
-    on_chain: dict[str, Any]
+    on_chain: dict[str, Any] | None  # the ledger's figures; None when traced without the chain
     withheld: int = 0  # fen withheld at execution (not paid)
     refunds_pending: int = 0  # fen of bank refunds requested, not yet confirmed
 
@@ -152,7 +157,7 @@ def trace_program(engine: Engine, program_id: int, suite: Suite | None = None) -
         for p, total, count, n, withheld in periods
     ]
     pending = sum(r.amount for r in bank_refund_list(engine, program_id=program_id, status=PENDING))
-    on_chain: dict[str, Any] = {}
+    on_chain: dict[str, Any] | None = None
     if suite is not None:
         ledger = suite.contract("Disbursements").functions
         account = ledger.programAccount(program_id).call()
@@ -161,7 +166,7 @@ def trace_program(engine: Engine, program_id: int, suite: Suite | None = None) -
             "program": dict(zip(("line_id", "disbursed", "reserved", "refunded", "allocation", "separate_executor", "department"), account)),
             "line": dict(zip(("allocated", "assigned", "disbursed", "refunded", "remaining"), figures)),
         }
-        on_chain["program"]["department"] = "0x" + bytes(on_chain["program"]["department"]).hex()
+        on_chain["program"]["department"] = _code("0x" + bytes(on_chain["program"]["department"]).hex())
     return ProgramTrace(
         program, _line(engine, program["line_id"]), sum(p["disbursed"] for p in by_period),
         sum(p["refunded"] for p in by_period), sum(p["payouts"] for p in by_period), by_period, on_chain,

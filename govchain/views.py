@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Engine, func, literal_column, select, text, union
 
 from govchain.clients.credit import CreditClient
 from govchain.clients.enterprise import EnterpriseClient
@@ -128,6 +128,7 @@ class StepView:
     decision: str | None
     officer: str | None
     overdue: bool
+    department: str | None = None  # code of the department whose officers hold the step's role now
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ def case_view(suite: Suite, engine: Engine, case_id: int, now: int | None = None
             started[entry.args["step"]] = entry
         elif entry.event == "StepDecided":
             decided[entry.args["step"]] = entry
+    holders = role_departments(engine, "WorkflowEngine")
     steps = []
     for index, (role, _limit) in enumerate(template[4]):
         start, decision = started.get(index), decided.get(index)
@@ -176,6 +178,7 @@ def case_view(suite: Suite, engine: Engine, case_id: int, now: int | None = None
                 Decision(decision.args["decision"]).name if decision and last_decision_after_start else None,
                 decision.args["officer"] if decision and last_decision_after_start else None,
                 bool(open_now and deadline is not None and now > deadline),
+                holders.get(_hex(bytes(role))),
             )
         )
     return CaseView(
@@ -368,7 +371,25 @@ def event_list(
     newest_first: bool = True,
 ) -> list[EventRow]:
     """Indexed events matching every filter given, newest first by default."""
-    query = _events_query(engine)
+    query = _event_filters(
+        engine, _events_query(engine), contract=contract, event=event, tx_hash=tx_hash, from_block=from_block, to_block=to_block, args=args
+    )
+    order = (events.c.block_number.desc(), events.c.log_index.desc()) if newest_first else (events.c.block_number, events.c.log_index)
+    return _event_rows(engine, query.order_by(*order).limit(limit).offset(offset))
+
+
+def event_count(engine: Engine, **filters: Any) -> int:
+    """How many indexed events `event_list` has with the same keyword filters (contract, event, tx_hash,
+    from_block, to_block, args)."""
+    query = _event_filters(engine, select(func.count()).select_from(events), **filters)
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
+def _event_filters(
+    engine: Engine, query: Any, *, contract: str | None = None, event: str | None = None, tx_hash: str | None = None,
+    from_block: int | None = None, to_block: int | None = None, args: dict[str, Any] | None = None,
+) -> Any:  # fmt: skip
     if contract is not None:
         query = query.where(events.c.contract == contract)
     if event is not None:
@@ -381,8 +402,7 @@ def event_list(
         query = query.where(events.c.block_number <= to_block)
     for key, value in (args or {}).items():
         query = query.where(arg_equals(engine, key, value))
-    order = (events.c.block_number.desc(), events.c.log_index.desc()) if newest_first else (events.c.block_number, events.c.log_index)
-    return _event_rows(engine, query.order_by(*order).limit(limit).offset(offset))
+    return query
 
 
 def _same_event(keys: Any) -> ColumnElement[bool]:
@@ -663,6 +683,24 @@ def roles_of(engine: Engine, address: str) -> list[RoleHolding]:
     for entry in _event_rows(engine, query):
         held[(entry.contract, entry.args["role"])] = entry.event == "RoleGranted"
     return [RoleHolding(contract, role) for (contract, role), on in held.items() if on]
+
+
+def role_departments(engine: Engine, contract: str) -> dict[str, str]:
+    """0x role id -> code of the department whose officers hold that role on `contract` now (from the index)."""
+    query = (
+        _events_query(engine)
+        .where(events.c.contract == contract, events.c.event.in_(["RoleGranted", "RoleRevoked"]))
+        .order_by(events.c.block_number, events.c.log_index)
+    )
+    held: dict[tuple[str, str], bool] = {}
+    for entry in _event_rows(engine, query):
+        held[(entry.args["role"], entry.args["account"])] = entry.event == "RoleGranted"
+    officers = {officer: d.code for d in department_list(engine) if d.active for officer in d.officers}
+    out: dict[str, str] = {}
+    for (role, account), on in held.items():
+        if on and account in officers:
+            out.setdefault(role, officers[account])
+    return out
 
 
 def department_of(engine: Engine, address: str) -> str | None:

@@ -89,7 +89,8 @@ def test_case_list_replayed_from_events_matches_the_chain(client, scenario):
 def test_blocks_and_transactions(client, w3):
     head = w3.eth.block_number
     blocks = get(client, "/api/blocks", limit=3)
-    assert [b["number"] for b in blocks["items"]] == [head, head - 1, head - 2] and blocks["next_offset"] == head - 2
+    assert [b["number"] for b in blocks["items"]] == [head, head - 1, head - 2] and blocks["next_offset"] == 3
+    assert blocks["total"] == head + 1 and [b["number"] for b in get(client, "/api/blocks", limit=2, offset=3)["items"]] == [head - 3, head - 4]
     block = get(client, f"/api/blocks/{head}")
     chain = w3.eth.get_block(head)
     assert block["hash"] == chain["hash"].to_0x_hex() and len(block["transactions"]) == len(chain["transactions"])
@@ -97,7 +98,7 @@ def test_blocks_and_transactions(client, w3):
     assert latest[0]["hash"] == w3.eth.get_block(latest[0]["block_number"])["transactions"][-1].to_0x_hex()
     assert latest[0]["to_name"] == "CreditRegistry" and latest[0]["function"] == "appendSealed"
     get(client, f"/api/blocks/{head + 1000}", 404)
-    assert get(client, "/api/blocks/-1", 422)["error"] == "invalid_request"
+    assert get(client, "/api/blocks/-1", 400)["error"] == "invalid_request"
 
 
 def test_relayed_transaction_is_decoded_with_events_and_internal_calls(client, scenario):
@@ -113,7 +114,7 @@ def test_relayed_transaction_is_decoded_with_events_and_internal_calls(client, s
     assert (1, "EnterpriseRegistry", "applyForRegistration") in calls and (2, "WorkflowEngine", "openCaseFor") in calls
     assert tx["gas_used"] > 21_000 and tx["revert"] is None
     get(client, "/api/transactions/0x" + "00" * 32, 404)
-    get(client, "/api/transactions/0x1234", 422)
+    get(client, "/api/transactions/0x1234", 400)
 
 
 def test_reverted_transaction_shows_the_decoded_error(client, scenario, w3, artifacts, portal):
@@ -138,7 +139,7 @@ def test_address_labels_roles_and_history(client, scenario, w3, portal):
     history = get(client, f"/api/addresses/{scenario.citizen.address}/events", limit=100)["items"]
     assert {"EnterpriseApplied", "CaseOpened", "ExecutedForwardRequest", "IdentityBound"} <= {e["event"] for e in history}
     assert history == sorted(history, key=lambda e: (e["block_number"], e["log_index"]), reverse=True)
-    get(client, "/api/addresses/0xnothex", 422)
+    get(client, "/api/addresses/0xnothex", 400)
 
 
 def test_enterprises_and_csv_export(client, scenario):
@@ -161,11 +162,11 @@ def test_enterprises_and_csv_export(client, scenario):
         ("/api/enterprises/9137020016356268IG", 400, "not in the GB 32100 alphabet"),
         ("/api/enterprises/91370200MA00000002", 404, "no enterprise"),
         ("/api/cases/999999", 404, "no case 999999"),
-        ("/api/cases/0", 422, "case_id"),
+        ("/api/cases/0", 400, "case_id"),
         ("/api/credit/0x1234", 400, "64 hex digits"),
-        ("/api/enterprises?status=BOGUS", 422, "status"),
-        ("/api/events?limit=0", 422, "limit"),
-        ("/api/enterprises?format=xml", 422, "format"),
+        ("/api/enterprises?status=BOGUS", 400, "status"),
+        ("/api/events?limit=0", 400, "limit"),
+        ("/api/enterprises?format=xml", 400, "format"),
         ("/api/nothing", 404, "no such page or endpoint"),
     ],
 )
@@ -193,7 +194,7 @@ def test_credit_shows_public_categories_only(client):
     assert credit["records"][0]["category_name"] == "纳税信用 tax compliance"
     exported = parse_csv(get(client, f"/api/credit/{REGISTERED}/records/export.csv"))
     assert [int(r["delta"]) for r in exported] == [-5, 8]
-    categories = get(client, "/api/credit/categories")
+    categories = get(client, "/api/credit/categories")["items"]
     assert [c["public"] for c in categories] == [True, True, True, True, False, False]
     assert [c["owner"] for c in categories] == ["TAX", "SAMR", "DRC", "DRC", "HRSS", "DRC"]
     commitment = "0x" + identity_commitment(ID_NUMBER, SALT).hex()
@@ -223,7 +224,7 @@ def test_search(client, scenario, w3, portal):
     commitment = "0x" + identity_commitment(ID_NUMBER, SALT).hex()
     assert kinds(commitment) == [("credit", f"/credit/{commitment}")]
     assert kinds(REGISTERED[:17] + "H") == [] and kinds("nothing at all") == []
-    get(client, "/api/search", 422, q="")
+    get(client, "/api/search", 400, q="")
 
 
 # --- writes --------------------------------------------------------------------------------------
@@ -261,15 +262,15 @@ def test_relay_refusals_change_nothing(client, scenario, w3, portal):
         ({**body, "data": body["data"][:-2] + ("01" if body["data"].endswith("00") else "00")}, 400, "signed by"),  # tampered after signing
         ({**body, "to": portal.deployment.address("CreditRegistry")}, 400, "forwards applications only to"),
         ({**body, "value": 1}, 400, "value"),
-        ({**body, "signature": "0x12"}, 422, "signature"),
-        ({k: v for k, v in body.items() if k != "gas"}, 422, "gas"),
+        ({**body, "signature": "0x12"}, 400, "signature"),
+        ({k: v for k, v in body.items() if k != "gas"}, 400, "gas"),
         (_signed_application(scenario, w3, portal, REGISTERED), 409, "EnterpriseRegistryTransitionNotAllowed"),
         (_signed_application(scenario, w3, portal, NEW_USCC, nonce=0, signer=Account.create()), 409, "WorkflowEngineApplicantNotVerified"),
     ]
     for payload, status, message in cases:
         response = client.post("/api/relay", json=payload)
         assert response.status_code == status and message in response.text, (message, response.status_code, response.text)
-    assert client.post("/api/relay", content=b"{not json", headers={"content-type": "application/json"}).status_code == 422
+    assert client.post("/api/relay", content=b"{not json", headers={"content-type": "application/json"}).status_code == 400
     assert w3.eth.block_number == head
 
 
@@ -283,7 +284,7 @@ def test_department_decision_needs_the_right_department(client, scenario, w3):
     assert tax.status_code == 403 and tax.json()["details"]["contract_error"] == "AccessControlUnauthorizedAccount"
     no_reason = client.post(path, json={"decision": "REJECT"}, headers={"X-API-Key": KEYS["SAMR"]})
     assert no_reason.status_code == 400 and "reason" in no_reason.json()["message"]
-    assert client.post(path, json={"decision": "MAYBE"}, headers={"X-API-Key": KEYS["SAMR"]}).status_code == 422
+    assert client.post(path, json={"decision": "MAYBE"}, headers={"X-API-Key": KEYS["SAMR"]}).status_code == 400
     assert client.post("/api/cases/999999/decision", json={"decision": "APPROVE"}, headers={"X-API-Key": KEYS["SAMR"]}).status_code == 404
     assert w3.eth.block_number == head
 
@@ -342,8 +343,8 @@ def test_department_appends_a_credit_record(client, w3, portal):
     head = w3.eth.block_number
     out_of_range = client.post(path, json={**record, "delta": -500}, headers={"X-API-Key": KEYS["TAX"]})
     assert out_of_range.status_code == 409 and out_of_range.json()["details"]["contract_error"] == "CreditRegistryDeltaOutOfRange"
-    assert client.post(path, json={**record, "evidence_hash": "0x12"}, headers={"X-API-Key": KEYS["TAX"]}).status_code == 422
-    assert client.post(path, json={**record, "delta": 10**9}, headers={"X-API-Key": KEYS["TAX"]}).status_code == 422
+    assert client.post(path, json={**record, "evidence_hash": "0x12"}, headers={"X-API-Key": KEYS["TAX"]}).status_code == 400
+    assert client.post(path, json={**record, "delta": 10**9}, headers={"X-API-Key": KEYS["TAX"]}).status_code == 400
     assert client.post(f"/api/credit/{REJECTED[:17]}X/records", json=record, headers={"X-API-Key": KEYS["TAX"]}).status_code == 400
     assert client.post(path, json=record).status_code == 401
     assert w3.eth.block_number == head
@@ -393,7 +394,8 @@ def test_a_node_that_does_not_answer_is_a_503(client, portal, monkeypatch):
 def test_openapi_and_docs_are_served_without_a_cdn(client):
     schema = get(client, "/openapi.json")
     paths = set(schema["paths"])
-    assert {"/api/relay", "/api/cases/{case_id}/decision", "/api/enterprises/export.csv", "/api/events"} <= paths
+    assert {"/api/v1/relay", "/api/v1/cases/{case_id}/decision", "/api/v1/enterprises/export.csv", "/api/v1/events"} <= paths
+    assert all(p.startswith("/api/v1/") for p in paths)  # the versioned paths; /api/... is an alias, not listed
     assert not any(p.startswith("/case") or p == "/" for p in paths)  # pages are not API
     docs = get(client, "/docs").text
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs and "cdn" not in docs and "https://" not in docs

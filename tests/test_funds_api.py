@@ -57,8 +57,9 @@ def test_programs_match_the_chain(client, funds):
     assert (listed[funds["pension"]]["withheld"], listed[funds["subsidy"]]["withheld"]) == (100_000, 0)
     detail = get(client, f"/api/programs/{funds['pension']}")
     assert detail["trace"]["by_period"] == [
-        {"period": 0, "disbursed": 300_000, "payouts": 3, "batches": 1, "refunded": 0, "withheld": 100_000}
-    ]
+        {"period": 0, "disbursed": 300_000, "disbursed_yuan": "3000.00", "payouts": 3, "batches": 1, "refunded": 0, "refunded_yuan": "0.00",
+         "withheld": 100_000, "withheld_yuan": "1000.00"}
+    ]  # fmt: skip
     assert detail["trace"]["on_chain"]["program"]["disbursed"] == 300_000
     assert get(client, "/api/programs", budget_id=funds["budget"])["count"] == 2
     assert get(client, "/api/programs/export.csv").text.count("\n") == 3
@@ -179,19 +180,19 @@ def test_home_page_money_disbursed(client):
 @pytest.mark.parametrize(
     "path, status, words",
     [
-        ("/api/payouts?commitment=0x12", 422, "commitment"),
-        ("/api/payouts", 422, "commitment"),
-        ("/api/budgets/0", 422, "budget_id"),
-        ("/api/budgets/abc", 422, "budget_id"),
+        ("/api/payouts?commitment=0x12", 400, "commitment"),
+        ("/api/payouts", 400, "commitment"),
+        ("/api/budgets/0", 400, "budget_id"),
+        ("/api/budgets/abc", 400, "budget_id"),
         ("/api/budgets/999", 404, "no budget 999"),
         ("/api/programs/999", 404, "no program 999"),
-        ("/api/batches?program_id=-1", 422, "program_id"),
-        ("/api/batches/99999999999999999999/merkle-root", 422, "batch_id"),
-        ("/api/trace/payout/1/0xzz", 422, "commitment"),
+        ("/api/batches?program_id=-1", 400, "program_id"),
+        ("/api/batches/99999999999999999999/merkle-root", 400, "batch_id"),
+        ("/api/trace/payout/1/0xzz", 400, "commitment"),
         ("/api/trace/payout/999/0x" + "11" * 32, 404, "no payout"),
         ("/api/trace/program/999", 404, "no program 999"),
-        ("/api/bank-refunds?status=refunded", 422, "status"),
-        ("/api/bank-refunds?commitment=0x12", 422, "commitment"),
+        ("/api/bank-refunds?status=refunded", 400, "status"),
+        ("/api/bank-refunds?commitment=0x12", 400, "commitment"),
     ],
 )
 def test_malformed_requests_get_a_clear_4xx(client, path, status, words):
@@ -228,3 +229,30 @@ def test_transactions_that_move_money_are_decoded_not_500(client, funds):
         transfers = [e for e in tx["events"] if e["event"] == "Transfer"]
         assert transfers, tx["events"]
         assert client.get(f"/tx/{receipt.tx_hash}").status_code == 200
+
+
+def test_every_funds_list_is_paged_the_same_way(client, funds):
+    from api_support import assert_every_list_is_paged
+
+    totals = assert_every_list_is_paged(client, {"address": funds["recovered"], "subject": "0x" + CITIZEN.hex(), "commitment": "0x" + CITIZEN.hex()})
+    assert all(totals[f"/api/v1/{name}"] > 0 for name in ("budgets", "programs", "batches", "payouts", "bank-refunds")), totals
+    assert get(client, "/api/v1/batches", program_id=funds["subsidy"])["total"] == 1
+
+
+def test_an_integrator_reads_the_chain_with_only_the_contracts_endpoint(client, funds, w3):
+    """Plain web3.py, no artifacts and no compiler: the addresses and ABIs served are enough."""
+    from web3 import HTTPProvider, Web3
+
+    served = get(client, "/api/v1/contracts")
+    independent = Web3(HTTPProvider(w3.provider.endpoint_uri))
+    assert served["chain_id"] == independent.eth.chain_id
+    contracts = {c["name"]: c for c in served["contracts"]}
+    assert {"FiscalToken", "Disbursements", "EnterpriseRegistry", "GovForwarder"} <= set(contracts)
+    token_info = contracts["FiscalToken"]
+    token = independent.eth.contract(address=token_info["address"], abi=token_info["abi"])
+    [paid] = get(client, "/api/v1/payouts", commitment="0x" + funds["commitments"][1].hex())["items"]
+    assert token.functions.balanceOf(paid["account"]).call() == paid["amount"] == 100_000 and paid["amount_yuan"] == "1000.00"
+    ledger_info = contracts["Disbursements"]
+    ledger = independent.eth.contract(address=ledger_info["address"], abi=ledger_info["abi"])
+    assert ledger.functions.programAccount(funds["pension"]).call()[1] == get(client, f"/api/v1/programs/{funds['pension']}")["program"]["disbursed"]
+    assert all(independent.eth.get_code(c["address"]) and c["deployed_block"] is not None for c in served["contracts"])

@@ -52,8 +52,9 @@ def test_a_refunded_wallet_payout_is_refunded_not_paid(client, scenario):
     assert (p["status"], p["status_text"]) == ("refunded", "refunded (wallet refund)")
     assert (p["amount"], p["refunded"], p["refund_pending"]) == (PENSION, PENSION, 0)
     [refund] = p["refunds"]
-    assert refund == {"kind": "wallet", "amount": PENSION, "status": "refunded", "refund_id": None,
-                      "tx_hash": scenario.refund_receipt.tx_hash, "timestamp": refund["timestamp"]}  # fmt: skip
+    assert refund == {"kind": "wallet", "amount": PENSION, "amount_yuan": f"{PENSION // 100}.{PENSION % 100:02d}", "status": "refunded",
+                      "refund_id": None, "tx_hash": scenario.refund_receipt.tx_hash, "timestamp": refund["timestamp"],
+                      "timestamp_iso": refund["timestamp_iso"]}  # fmt: skip
     ledger = scenario.suite.contract("Disbursements").functions
     assert tuple(ledger.payoutState(p["batch_id"], REFUNDED.commitment).call()) == (PENSION, 0, False)
 
@@ -118,8 +119,8 @@ def test_on_chain_payout_reads_is_paid_from_the_chain(client, scenario):
 
 
 @pytest.mark.parametrize("path, status", [
-    ("/api/batches/999/payouts/0", 404), ("/api/batches/1/payouts/999", 404), ("/api/batches/1/payouts/-1", 422),
-    ("/api/beneficiaries/0x12", 422), ("/api/beneficiaries/" + "ab" * 32, 422),
+    ("/api/batches/999/payouts/0", 404), ("/api/batches/1/payouts/999", 404), ("/api/batches/1/payouts/-1", 400),
+    ("/api/beneficiaries/0x12", 400), ("/api/beneficiaries/" + "ab" * 32, 400),
 ])  # fmt: skip
 def test_malformed_or_unknown_lookups_get_a_clear_4xx(client, scenario, path, status):
     assert client.get(path).status_code == status

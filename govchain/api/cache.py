@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any, Awaitable, Callable
 
+from govchain.api.common import API_PREFIX
 from govchain.portal import Portal
 
 Scope = dict[str, Any]
@@ -30,7 +31,7 @@ class IndexedResponseCache:
         self._entries: OrderedDict[tuple[Any, ...], tuple[int, list[tuple[bytes, bytes]], bytes]] = OrderedDict()
 
     async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Message]], send: Callable[[Message], Awaitable[None]]) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] in ("/api/health", "/docs", "/openapi.json"):
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] in (API_PREFIX + "/health", "/docs", "/openapi.json"):
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])

@@ -1,4 +1,5 @@
-"""What every router shares: the portal dependency, pagination, CSV export of lists, error mapping."""
+"""What every router shares: the version prefix and its alias, the portal dependency, pagination, CSV
+export of lists, error mapping."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import dataclasses
 import functools
 import inspect
 import io
-import json
 import logging
 import typing
 from typing import Any, Callable, Sequence
@@ -30,9 +30,13 @@ from govchain.relay import RelayError
 
 log = logging.getLogger("govchain.api")
 
+API_PREFIX = "/api/v1"  # the current version; /api/... is an alias of it (ApiVersionAlias)
+ALIAS_PREFIX = "/api"
 MAX_LIMIT = 10_000
+MAX_OFFSET = 10_000_000
 DEFAULT_LIMIT = 50
 CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CSV_LIST_SEPARATOR = "; "  # a list in one CSV cell: its items joined (a list of objects: one column per field)
 
 
 async def get_portal(request: Request) -> Portal:  # async: no thread-pool hop just to read app state
@@ -49,26 +53,73 @@ def department(request: Request, key: str | None = Depends(_api_key)) -> Departm
     return portal.department_keys.check(key)
 
 
+def is_api_path(path: str) -> bool:
+    return path == ALIAS_PREFIX or path.startswith(ALIAS_PREFIX + "/")
+
+
+class ApiVersionAlias:
+    """ASGI middleware: /api/... is served as /api/v1/... (the unversioned prefix stays an alias of the
+    current version, so links and integrations written before versioning keep working)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            path: str = scope["path"]
+            versioned = path == API_PREFIX or path.startswith(API_PREFIX + "/")
+            if not versioned and is_api_path(path):
+                raw: bytes = scope.get("raw_path") or path.encode()
+                scope = {**scope, "path": API_PREFIX + path[len(ALIAS_PREFIX) :], "raw_path": API_PREFIX.encode() + raw[len(ALIAS_PREFIX) :]}
+        await self.app(scope, receive, send)
+
+
+# --- pagination --------------------------------------------------------------------------------
+
+
 class Paging:
+    """Offset pagination, the one scheme of every list: `limit` items from `offset` (newest first unless
+    a list says otherwise), answered as a Page with the list's `total` and the `next_offset`."""
+
     def __init__(
         self,
         limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="items per page"),
-        offset: int = Query(0, ge=0, le=10_000_000, description="items to skip"),
+        offset: int = Query(0, ge=0, le=MAX_OFFSET, description="items to skip"),
     ) -> None:
         self.limit = limit
         self.offset = offset
 
-    def page(self, items: Sequence[Any], *, sliced: bool = False, has_more: bool | None = None) -> dict[str, Any]:
-        """A Page of `items` (already this page's items when `sliced`, else the full list)."""
-        chunk = list(items) if sliced else list(items[self.offset : self.offset + self.limit])
-        more = has_more if has_more is not None else (len(chunk) == self.limit if sliced else self.offset + self.limit < len(items))
+    def page(self, items: Sequence[Any], *, total: int | None = None) -> dict[str, Any]:
+        """A Page of `items`: the full list (this page is cut from it), or, with `total`, this page's
+        items already (the list's store cut them)."""
+        if total is None:
+            total = len(items)
+            chunk = list(items[self.offset : self.offset + self.limit])
+        else:
+            chunk = list(items[: self.limit])
+        end = self.offset + len(chunk)
         return {
             "items": chunk,
             "count": len(chunk),
+            "total": total,
             "limit": self.limit,
             "offset": self.offset,
-            "next_offset": self.offset + len(chunk) if more and chunk else None,
+            "next_offset": end if chunk and end < total else None,
         }
+
+
+def paging(default: int, maximum: int) -> type[Paging]:
+    """Paging with another default and maximum page size (lists read from the node, not the index)."""
+
+    class Limited(Paging):
+        def __init__(
+            self,
+            limit: int = Query(default, ge=1, le=maximum, description="items per page"),
+            offset: int = Query(0, ge=0, le=MAX_OFFSET, description="items to skip"),
+        ) -> None:
+            super().__init__(limit, offset)
+
+    return Limited
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -82,14 +133,32 @@ def _plain(item: Any) -> dict[str, Any]:
     return dict(item)
 
 
+def _text(value: Any) -> str:
+    """A value inside a joined cell: a nested list (e.g. a tuple argument) as its items joined by ", ",
+    an object as `key=value` pairs."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_text(v)}" for k, v in value.items())
+    return "" if value is None else ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
 def _flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """One CSV row: nested objects become `parent.child` columns; a list becomes one cell with its items
+    joined by "; " (a list of objects: one such cell per field, `list.field`, items in the same order;
+    a list inside an item: its values joined by ", "). Never JSON in a cell."""
     out: dict[str, Any] = {}
     for key, value in row.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
             out.update(_flatten(value, f"{name}."))
+        elif isinstance(value, (list, tuple)) and value and all(isinstance(v, dict) for v in value):
+            fields = list(dict.fromkeys(k for v in value for k in _flatten(v)))
+            flat = [_flatten(v) for v in value]
+            for field in fields:
+                out[f"{name}.{field}"] = CSV_LIST_SEPARATOR.join(_text(f.get(field)) for f in flat)
         elif isinstance(value, (list, tuple)):
-            out[name] = json.dumps(jsonable_encoder(value), ensure_ascii=False)
+            out[name] = CSV_LIST_SEPARATOR.join(_text(v) for v in value)
         else:
             out[name] = value
     return out
@@ -105,7 +174,16 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def csv_response(items: Sequence[Any], filename: str, item_model: type[BaseModel] | None = None) -> Response:
+def page_headers(page: dict[str, Any]) -> dict[str, str]:
+    """A page's figures as headers, for the CSV form of a list (which has no room for them)."""
+    headers = {"X-Total-Count": str(page["total"]), "X-Offset": str(page["offset"]), "X-Limit": str(page["limit"])}
+    if page["next_offset"] is not None:
+        headers["X-Next-Offset"] = str(page["next_offset"])
+    return headers
+
+
+def csv_response(items: Sequence[Any], filename: str, item_model: type[BaseModel] | None = None,
+                 headers: dict[str, str] | None = None) -> Response:  # fmt: skip
     """`items` as a UTF-8 CSV (with BOM, so spreadsheet programs read Chinese text right)."""
     rows = [_flatten(_plain(item_model.model_validate(i) if item_model else i)) for i in items]
     columns: list[str] = []
@@ -121,14 +199,15 @@ def csv_response(items: Sequence[Any], filename: str, item_model: type[BaseModel
     return Response(
         "\ufeff" + buffer.getvalue(),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"', **(headers or {})},
     )
 
 
 def list_route(router: APIRouter, path: str, item_model: type[BaseModel], *, name: str, summary: str, **kwargs: Any) -> Callable:
     """Register a list endpoint at `path` (JSON Page, or CSV with ?format=csv) and at `path`/export.csv.
 
-    The endpoint returns a dict as built by `Paging.page`; this wrapper renders it.
+    The endpoint returns a dict as built by `Paging.page`; this wrapper renders it. The CSV is the
+    same page (same limit, offset and filters), its figures in the X-Total-Count etc. headers.
     """
 
     def decorator(endpoint: Callable[..., dict[str, Any]]) -> Callable[..., Any]:
@@ -143,18 +222,19 @@ def list_route(router: APIRouter, path: str, item_model: type[BaseModel], *, nam
             annotation=str,
         )  # fmt: skip
 
+        def as_csv_page(page: dict[str, Any]) -> Response:
+            return csv_response(page["items"], name, item_model, page_headers(page))
+
         @functools.wraps(endpoint)
         def as_json_or_csv(*args: Any, format: str = "json", **kw: Any) -> Any:  # noqa: A002 - the query parameter's name
             page = endpoint(*args, **kw)
-            if format == "csv":
-                return csv_response(page["items"], name, item_model)
-            return page
+            return as_csv_page(page) if format == "csv" else page
 
         as_json_or_csv.__signature__ = signature.replace(parameters=[*signature.parameters.values(), fmt])  # type: ignore[attr-defined]
 
         @functools.wraps(endpoint)
         def as_csv(*args: Any, **kw: Any) -> Response:
-            return csv_response(endpoint(*args, **kw)["items"], name, item_model)
+            return as_csv_page(endpoint(*args, **kw))
 
         as_csv.__signature__ = signature  # type: ignore[attr-defined]
         csv_content = {"text/csv": {"schema": {"type": "string"}}}
@@ -198,12 +278,15 @@ def error_status(exc: Exception) -> tuple[int, str]:
     return 400, "invalid_request"
 
 
-def error_details(exc: Exception) -> Any:
+def error_details(exc: Exception) -> dict[str, Any]:
     if isinstance(exc, ContractRevert):
         return {"contract_error": exc.error, "arguments": jsonable_encoder(exc.arguments, custom_encoder={bytes: lambda b: "0x" + b.hex()})}
     if isinstance(exc, InvalidUSCC):
         return {"position": exc.position, "expected": exc.expected}
-    return None
+    return {}
+
+
+VALIDATION_STATUS = 400  # every kind of invalid input: parameters, bodies and values the library refuses (USCC, ...)
 
 
 def validation_message(exc: RequestValidationError) -> str:
@@ -214,22 +297,24 @@ def validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "the request is invalid"
 
 
-def json_error(status: int, code: str, message: str, details: Any = None) -> JSONResponse:
-    return JSONResponse({"error": code, "message": message, "details": jsonable_encoder(details)}, status_code=status)
+def json_error(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> JSONResponse:
+    """The one error body of the API: {"error": code, "message": words, "details": {...}} (details always an object)."""
+    return JSONResponse({"error": code, "message": message, "details": jsonable_encoder(details or {})}, status_code=status)
 
 
 def install_error_handlers(app: Any, html_error: Callable[[Request, int, str], Response] | None = None) -> None:
     """JSON errors under /api; explorer pages get `html_error` pages. Never a bare 500 for bad input."""
 
     def wants_html(request: Request) -> bool:
-        return html_error is not None and not request.url.path.startswith("/api")
+        return html_error is not None and not is_api_path(request.url.path)
 
     @app.exception_handler(RequestValidationError)
     async def on_validation(request: Request, exc: RequestValidationError) -> Response:
         message = validation_message(exc)
         if wants_html(request):
-            return html_error(request, 400, message)  # type: ignore[misc]
-        return json_error(422, "invalid_request", message, [{k: e.get(k) for k in ("loc", "msg", "type")} for e in exc.errors()])
+            return html_error(request, VALIDATION_STATUS, message)  # type: ignore[misc]
+        errors = [{k: e.get(k) for k in ("loc", "msg", "type")} for e in exc.errors()]
+        return json_error(VALIDATION_STATUS, "invalid_request", message, {"errors": errors})
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> Response:

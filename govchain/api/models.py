@@ -1,11 +1,26 @@
-"""Pydantic models of the REST API: what each endpoint accepts and returns (they make the OpenAPI schema)."""
+"""Pydantic models of the REST API: what each endpoint accepts and returns (they make the OpenAPI schema).
+
+They are also the read models the CLI prints with `--json`, so both say the same. A field typed `Fen`
+(an amount in fen, 分) is also served as a yuan string beside it (`amount` -> `amount_yuan`,
+`registered_capital_fen` -> `registered_capital_yuan`: "1850.00"); a field typed `Time` (chain
+seconds) also as ISO 8601 in China Standard Time (`applied_at` -> `applied_at_iso`:
+"2026-12-04T06:44:02+08:00"). A companion is null when its value is (a time also when it is 0: not
+yet, or no bound).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Generic, Literal, TypeVar
+import dataclasses
+import functools
+from types import UnionType
+from typing import Annotated, Any, Callable, ClassVar, Generic, Literal, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, StringConstraints, model_serializer
+from pydantic.json_schema import GetJsonSchemaHandler, JsonSchemaValue
+from pydantic_core import CoreSchema
 
+from govchain import formatting
+from govchain.domain import uscc_of_subject
 from govchain.indexer import ProjectionFailure
 
 T = TypeVar("T")
@@ -21,30 +36,104 @@ UINT40_MAX = 2**40 - 1
 MAX_RELAY_GAS = 10_000_000  # gas a citizen may grant the inner call of a relayed application
 
 
+class Unit:
+    """Marks an integer field that is also served formatted, in a companion field beside it."""
+
+    def __init__(self, suffix: str, strip: str, format: Callable[[Any], str | None], schema: dict[str, Any], *, zero_is_null: bool = False) -> None:  # noqa: A002
+        self.suffix, self.strip, self.schema, self.zero_is_null = suffix, strip, schema, zero_is_null
+        self.format = functools.lru_cache(maxsize=1 << 16)(format)  # a page repeats its times (events of one block)
+
+    def companion(self, name: str) -> str:
+        return (name[: -len(self.strip)] if self.strip and name.endswith(self.strip) else name) + self.suffix
+
+
+FEN = Unit("_yuan", "_fen", formatting.yuan, {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$", "examples": ["1850.00"],
+                                             "description": "the amount in yuan (元), exact, two decimals"})  # fmt: skip
+TIME = Unit("_iso", "", formatting.iso_time, {"type": "string", "format": "date-time", "examples": ["2026-12-04T06:44:02+08:00"],
+                                             "description": "the time in ISO 8601, China Standard Time (+08:00); null when "
+                                             "the seconds are null or 0 (not yet, no bound)"}, zero_is_null=True)  # fmt: skip
+Fen = Annotated[int, FEN, Field(description="fen (分, 1/100 yuan); also as yuan in the `…_yuan` field beside it")]
+Time = Annotated[int, TIME, Field(description="chain time, Unix seconds; also as ISO 8601 in the `…_iso` field beside it")]
+
+
+def _unit_of(annotation: Any, metadata: list[Any] = ()) -> Unit | None:  # type: ignore[assignment]
+    """The Unit marking a field, also inside `Fen | None`."""
+    for item in metadata:
+        if isinstance(item, Unit):
+            return item
+    if get_origin(annotation) is Annotated:
+        return _unit_of(None, list(get_args(annotation)[1:]))
+    for arg in get_args(annotation) if get_origin(annotation) in (Union, UnionType) else ():
+        unit = _unit_of(arg)
+        if unit is not None:
+            return unit
+    return None
+
+
 class Model(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+    _companions: ClassVar[dict[str, tuple[str, Unit]]] = {}  # field -> (companion field, its unit)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._companions = {}
+        for name, info in cls.model_fields.items():
+            unit = _unit_of(info.annotation, info.metadata)
+            if unit is not None:
+                cls._companions[name] = (unit.companion(name), unit)
+
+    @model_serializer(mode="wrap")
+    def _with_companions(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]  # no return type: the schema stays the model's
+        data = handler(self)
+        if not self._companions or not isinstance(data, dict):
+            return data
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            out[key] = value
+            if key in self._companions:  # each companion right after its field (CSV columns read amount, amount_yuan)
+                companion, unit = self._companions[key]
+                out[companion] = unit.format(value)
+        return out
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        if handler.mode == "serialization" and cls._companions:
+            target = handler.resolve_ref_schema(schema)
+            properties = target.setdefault("properties", {})
+            for name, (companion, unit) in cls._companions.items():
+                nullable = unit.zero_is_null or "null" in str(properties.get(name, {}))
+                properties[companion] = {"anyOf": [unit.schema, {"type": "null"}]} if nullable else dict(unit.schema)
+                target.setdefault("required", []).append(companion)
+        return schema
 
 
 class Page(Model, Generic[T]):
-    """One page of a list. Every list is also served as CSV: `?format=csv` or `…/export.csv`."""
+    """One page of a list (offset pagination). Every list is also served as CSV (`?format=csv` or
+    `…/export.csv`), paged the same way, with the page's figures in X-Total-Count, X-Offset, X-Limit
+    and X-Next-Offset headers."""
 
     items: list[T]
     count: int = Field(description="items on this page")
+    total: int = Field(description="items in the whole list (with the same filters)")
     limit: int
     offset: int
     next_offset: int | None = Field(description="offset of the next page, or null on the last one")
 
 
 class ErrorBody(Model):
-    error: str = Field(description="machine-readable error code, e.g. invalid_uscc, not_found, contract_refused")
+    error: str = Field(description="machine-readable error code, e.g. invalid_request, invalid_uscc, not_found, contract_refused")
     message: str = Field(description="what is wrong, in words")
-    details: Any = None
+    details: dict[str, Any] = Field(
+        description="more about it, always an object (empty when there is nothing more): e.g. `errors` for invalid "
+        "parameters, `contract_error` and `arguments` for a refusal by a contract"
+    )
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "malformed input (the message says what is wrong)"},
+    400: {"model": ErrorBody, "description": "malformed or invalid input: a parameter, a body field, a USCC, ... (the message says what)"},
     404: {"model": ErrorBody, "description": "no such record"},
-    422: {"model": ErrorBody, "description": "a parameter or body field is invalid"},
     503: {"model": ErrorBody, "description": "the chain node or a needed service is unavailable"},
 }
 WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -53,8 +142,6 @@ WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorBody, "description": "the department's officer lacks the role the contract requires"},
     409: {"model": ErrorBody, "description": "the contract refused the action in its current state"},
 }
-
-
 # --- chain -------------------------------------------------------------------------------------
 
 
@@ -81,13 +168,13 @@ class TxSummary(Model):
     to_name: str | None = Field(description="the suite contract called, if any")
     function: str | None
     value: int
-    timestamp: int
+    timestamp: Time
 
 
 class BlockSummary(Model):
     number: int
     hash: str
-    timestamp: int
+    timestamp: Time
     tx_count: int
     gas_used: int
     gas_limit: int
@@ -138,7 +225,7 @@ class RevertInfo(Model):
 class Transaction(Model):
     hash: str
     block_number: int | None
-    timestamp: int | None
+    timestamp: Time | None
     index: int | None
     sender: str
     to: str | None
@@ -192,7 +279,7 @@ class TokenTransfer(Model):
 class EventRow(Model):
     block_number: int
     log_index: int
-    timestamp: int
+    timestamp: Time
     tx_hash: str
     address: str
     contract: str
@@ -215,7 +302,7 @@ class SearchResult(Model):
 
 class Stats(Model):
     head_block: int
-    head_timestamp: int
+    head_timestamp: Time
     indexed_block: int | None
     events_indexed: int
     enterprises_total: int
@@ -224,8 +311,22 @@ class Stats(Model):
     cases_in_progress: int = Field(description="in review or returned to the applicant")
     cases_overdue: int = Field(description="in review past the current step's deadline (chain time)")
     credit_records: int
-    money_disbursed_fen: int | None = Field(description="null until the fiscal-funds module is deployed")
+    money_disbursed_fen: Fen | None = Field(description="null until the fiscal-funds module is deployed")
     extra: dict[str, int]
+
+
+class DeployedContract(Model):
+    name: str = Field(examples=["FiscalToken"])
+    address: str
+    deployed_block: int | None = Field(description="the block it was deployed in (index events from there)")
+    abi: list[dict[str, Any]] = Field(description="the contract's ABI (JSON), as the compiler wrote it")
+
+
+class Contracts(Model):
+    """What an integrator needs to read and call the suite with any Ethereum client, no compiler."""
+
+    chain_id: int
+    contracts: list[DeployedContract] = Field(description="every deployed contract of the suite, by name")
 
 
 # --- registries --------------------------------------------------------------------------------
@@ -234,7 +335,7 @@ class Stats(Model):
 class HistoryEntry(Model):
     block_number: int
     log_index: int
-    timestamp: int
+    timestamp: Time
     tx_hash: str
     event: str
     args: dict[str, Any]
@@ -246,21 +347,21 @@ class EnterpriseRow(Model):
     status: str
     case_id: int
     applicant: str
-    registered_capital_fen: int = Field(description="registered capital in fen (0.01 yuan), as the name: latest application or change")
-    applied_at: int
-    decided_at: int | None
-    updated_at: int
+    registered_capital_fen: Fen = Field(description="registered capital in fen (0.01 yuan), as the name: latest application or change")
+    applied_at: Time
+    decided_at: Time | None
+    updated_at: Time
     changes: int
 
 
 class Enterprise(Model):
     uscc: str
     name: str = Field(description="the registered name (public registration data): the latest application's or the latest change's")
-    registered_capital_fen: int = Field(description="registered capital in fen (0.01 yuan)")
+    registered_capital_fen: Fen = Field(description="registered capital in fen (0.01 yuan)")
     applicant: str = Field(description="who made the latest application")
     status: str
-    applied_at: int
-    decided_at: int
+    applied_at: Time
+    decided_at: Time
     case_id: int
     seconds_to_decision: int | None
     history: list[HistoryEntry]
@@ -275,21 +376,29 @@ class CaseRow(Model):
     status: str
     step: int
     step_count: int
-    deadline: int | None
+    deadline: Time | None
     overdue: bool
-    opened_at: int
-    updated_at: int
-    closed_at: int | None
+    opened_at: Time
+    updated_at: Time
+    closed_at: Time | None
     last_officer: str | None
+    subject_uscc: str | None = Field(description="the enterprise the case is about, when its subject is a USCC")
+
+    @classmethod
+    def of(cls, row: Any, labels: Any) -> "CaseRow":
+        """A case list row (govchain.views.CaseRow) with its template's name and the USCC its subject names."""
+        return cls.model_validate({**dataclasses.asdict(row), "template": labels.template(row.template_id), "subject_uscc": uscc_of_subject(row.subject)})
 
 
 class Step(Model):
     step: int
     role: str
     role_name: str
-    started_at: int | None
-    deadline: int | None
-    decided_at: int | None
+    department: str | None = Field(description="code of the department whose officers hold the step's role, e.g. DRC")
+    department_name: str | None
+    started_at: Time | None
+    deadline: Time | None
+    decided_at: Time | None
     decision: str | None
     officer: str | None
     overdue: bool
@@ -307,6 +416,17 @@ class Case(Model):
     overdue: bool
     steps: list[Step]
     history: list[HistoryEntry]
+    subject_uscc: str | None = Field(description="the enterprise the case is about, when its subject is a USCC")
+
+    @classmethod
+    def of(cls, view: Any, labels: Any, department_names: dict[str, str]) -> "Case":
+        """A case view (govchain.views.CaseView) with its names: template, step roles and departments, the subject's USCC."""
+        steps = [
+            {**dataclasses.asdict(s), "role_name": labels.role(s.role), "department_name": department_names.get(s.department or "")}
+            for s in view.steps
+        ]  # fmt: skip
+        named = {"template": labels.template(view.template_id), "steps": steps, "subject_uscc": uscc_of_subject(view.subject)}
+        return cls.model_validate({**dataclasses.asdict(view), **named})
 
 
 class CreditRecord(Model):
@@ -316,12 +436,16 @@ class CreditRecord(Model):
     delta: int
     writer: str
     evidence_hash: str
-    valid_from: int
-    valid_until: int
-    timestamp: int
+    valid_from: Time
+    valid_until: Time
+    timestamp: Time
     tx_hash: str
     revoked: bool
     amends: int | None
+
+
+def _named_records(records: Any, category_names: dict[int, str]) -> list[dict[str, Any]]:
+    return [{**dataclasses.asdict(r), "category_name": category_names.get(r.category, str(r.category))} for r in records]
 
 
 class Credit(Model):
@@ -329,6 +453,29 @@ class Credit(Model):
     score: int = Field(description="the on-chain score: the sum of the subject's public records (sealed records never enter it)")
     record_count: int = Field(description="the subject's public records, amendments included")
     records: list[CreditRecord] = Field(description="public categories only (non-public ones are sealed on chain)")
+
+    @classmethod
+    def of(cls, view: Any, category_names: dict[int, str]) -> Any:
+        """A credit view (govchain.views.CreditView) with its categories' names."""
+        return cls.model_validate({**dataclasses.asdict(view), "records": _named_records(view.records, category_names)})
+
+
+class SealedCreditRecord(Model):
+    record: CreditRecord
+    commitment: str = Field(description="the record's on-chain commitment, which the opened record was checked against")
+
+
+class CreditReport(Credit):
+    """A subject's credit as a department sees it (`govchain credit show --department`): the public
+    record, and the sealed records the department's reader key opens."""
+
+    sealed_records: list[SealedCreditRecord]
+    reader: str | None = Field(description="the department whose key opened `sealed_records`")
+
+    @classmethod
+    def of(cls, view: Any, category_names: dict[int, str]) -> Any:
+        sealed = [{"record": _named_records([s.record], category_names)[0], "commitment": s.commitment} for s in view.sealed_records]
+        return cls.model_validate({**dataclasses.asdict(view), "records": _named_records(view.records, category_names), "sealed_records": sealed})
 
 
 class CreditCategory(Model):
@@ -347,7 +494,7 @@ class Department(Model):
     name_en: str | None
     active: bool
     officers: list[str]
-    registered_at: int
+    registered_at: Time
 
 
 # --- writes ------------------------------------------------------------------------------------

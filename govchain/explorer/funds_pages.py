@@ -12,7 +12,8 @@ from markupsafe import Markup
 from govchain import fund_views
 from govchain.api.routers.funds import batch_of, budget_of, budgets_of, program_of, program_trace, programs_of
 from govchain.explorer import i18n
-from govchain.explorer.pages import CHINA_TIME, _yuan, department_name, render
+from govchain.explorer.pages import _yuan, department_name, render
+from govchain.formatting import CHINA_TIME
 from govchain.explorer.sankey import Node, sankey_svg
 from govchain.payout_lookup import ProgramInfo, program_infos, split_bilingual
 from govchain.portal import Portal

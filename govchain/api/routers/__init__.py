@@ -11,8 +11,8 @@ from typing import Callable
 
 from fastapi import APIRouter
 
-from govchain.api.routers import chain, funds, registries, relay
+from govchain.api.routers import chain, contracts, funds, registries, relay
 from govchain.portal import Portal
 
-API_ROUTERS: list[APIRouter] = [chain.router, registries.router, relay.router, funds.router]
+API_ROUTERS: list[APIRouter] = [chain.router, registries.router, relay.router, funds.router, contracts.router]
 PORTAL_SETUP: list[Callable[[Portal], None]] = [funds.setup]

@@ -10,14 +10,16 @@ from fastapi import APIRouter, Depends, Path, Query
 from eth_utils import to_checksum_address
 
 from govchain import views
-from govchain.api.common import Paging, PortalDep, list_route
+from govchain.api.common import API_PREFIX, Paging, PortalDep, list_route, paging
 from govchain.api.models import (
     ERROR_RESPONSES, AddressInfo, Block, BlockSummary, EventRow, Health, SearchResult, Stats, TokenTransfer, Transaction, TxSummary,
 )  # fmt: skip
 from govchain.explorer.values import Formatter, portal_formatter
+from govchain.ledger import MAX_SCAN_BLOCKS
 from govchain.portal import NotFound, Portal
 
-router = APIRouter(prefix="/api", tags=["chain"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix=API_PREFIX, tags=["chain"], responses=ERROR_RESPONSES)
+NodePaging = paging(20, 200)  # lists read from the node, not the index: smaller pages
 
 BlockNumber = Path(ge=0, le=2**63 - 1, description="block number")
 TxHash = Path(pattern=r"^0x[0-9a-fA-F]{64}$", description="transaction hash")
@@ -52,16 +54,11 @@ def _block_summary(block: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@list_route(router, "/blocks", BlockSummary, name="blocks", summary="Latest blocks, newest first")
-def blocks(
-    before: int | None = Query(None, ge=1, le=2**63 - 1, description="only blocks below this number"),
-    limit: int = Query(20, ge=1, le=200),
-    portal: Portal = PortalDep,
-) -> dict[str, Any]:
-    found = portal.ledger.latest_blocks(limit, before)
-    items = [_block_summary(b) for b in found]
-    return {"items": items, "count": len(items), "limit": limit, "offset": 0,
-            "next_offset": None if not found or found[-1].number == 0 else found[-1].number}  # fmt: skip
+@list_route(router, "/blocks", BlockSummary, name="blocks", summary="Blocks, newest first (offset 0 is the head)")
+def blocks(paging: Paging = Depends(NodePaging), portal: Portal = PortalDep) -> dict[str, Any]:
+    head, _ = portal.ledger.head()
+    found = portal.ledger.latest_blocks(paging.limit, head - paging.offset + 1) if paging.offset <= head else []
+    return paging.page([_block_summary(b) for b in found], total=head + 1)
 
 
 @router.get("/blocks/{number}", response_model=Block, summary="A block with its transactions")
@@ -73,10 +70,11 @@ def block(number: int = BlockNumber, portal: Portal = PortalDep) -> Any:
             "transactions": found.transactions}  # fmt: skip
 
 
-@list_route(router, "/transactions", TxSummary, name="transactions", summary="Latest transactions, newest first")
-def transactions(limit: int = Query(20, ge=1, le=200), portal: Portal = PortalDep) -> dict[str, Any]:
-    items = portal.ledger.latest_transactions(limit)
-    return {"items": items, "count": len(items), "limit": limit, "offset": 0, "next_offset": None}
+@list_route(router, "/transactions", TxSummary, name="transactions",
+            summary=f"Transactions of the latest {MAX_SCAN_BLOCKS} blocks, newest first")  # fmt: skip
+def transactions(paging: Paging = Depends(NodePaging), portal: Portal = PortalDep) -> dict[str, Any]:
+    items, total = portal.ledger.recent_transactions(paging.offset, paging.limit)
+    return paging.page(items, total=total)
 
 
 @router.get("/transactions/{tx_hash}", response_model=Transaction, summary="A transaction: decoded call, events, status, gas, internal calls")
@@ -111,8 +109,9 @@ def address(address: str = AddressPath, portal: Portal = PortalDep) -> Any:
     summary="Indexed events naming an address in any address argument (or emitted by it), newest first",
 )  # fmt: skip
 def address_events(address: str = AddressPath, paging: Paging = Depends(), portal: Portal = PortalDep) -> dict[str, Any]:
-    rows = views.address_history(portal.engine, to_checksum_address(address), paging.limit + 1, paging.offset)
-    return paging.page(_displayed(portal, rows[: paging.limit]), sliced=True, has_more=len(rows) > paging.limit)
+    address = to_checksum_address(address)
+    rows = views.address_history(portal.engine, address, paging.limit, paging.offset)
+    return paging.page(_displayed(portal, rows), total=views.address_history_count(portal.engine, address))
 
 
 @list_route(
@@ -120,8 +119,9 @@ def address_events(address: str = AddressPath, paging: Paging = Depends(), porta
     summary="Fiscal yuan (FiscalToken) transfers from or to an address, newest first; amounts in fen",
 )  # fmt: skip
 def address_transfers(address: str = AddressPath, paging: Paging = Depends(), portal: Portal = PortalDep) -> dict[str, Any]:
-    rows = views.token_transfers(portal.engine, to_checksum_address(address), paging.limit + 1, paging.offset)
-    return paging.page(rows[: paging.limit], sliced=True, has_more=len(rows) > paging.limit)
+    address = to_checksum_address(address)
+    rows = views.token_transfers(portal.engine, address, paging.limit, paging.offset)
+    return paging.page(rows, total=views.token_transfer_count(portal.engine, address))
 
 
 @router.get("/search", response_model=SearchResult, summary="Find a tx hash, block, address, USCC, case id or commitment")
@@ -139,8 +139,6 @@ def event_list(
     paging: Paging = Depends(),
     portal: Portal = PortalDep,
 ) -> dict[str, Any]:
-    rows = views.event_list(
-        portal.engine, contract=contract, event=event, tx_hash=tx_hash, from_block=from_block, to_block=to_block,
-        limit=paging.limit + 1, offset=paging.offset,
-    )  # fmt: skip
-    return paging.page(_displayed(portal, rows[: paging.limit]), sliced=True, has_more=len(rows) > paging.limit)
+    filters = {"contract": contract, "event": event, "tx_hash": tx_hash, "from_block": from_block, "to_block": to_block}
+    rows = views.event_list(portal.engine, **filters, limit=paging.limit, offset=paging.offset)
+    return paging.page(_displayed(portal, rows), total=views.event_count(portal.engine, **filters))

@@ -15,11 +15,11 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import Field
 
 from govchain import fund_views, payout_lookup, tracer
-from govchain.api.common import Paging, PortalDep, list_route
-from govchain.api.models import ERROR_RESPONSES, Hash32, Model
+from govchain.api.common import API_PREFIX, Paging, PortalDep, list_route
+from govchain.api.models import ERROR_RESPONSES, Fen, Hash32, Model, Time
 from govchain.portal import NotFound, Portal, SearchHit
 
-router = APIRouter(prefix="/api", responses=ERROR_RESPONSES, tags=["funds"])
+router = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES, tags=["funds"])
 
 def Id() -> Any:  # a fresh parameter object per endpoint (FastAPI keeps the name it is first bound to)
     return Path(ge=1, le=2**63 - 1, description="id (a whole number ≥ 1)")
@@ -38,25 +38,25 @@ class BudgetLine(Model):
     budget_id: int
     code: str
     name: str
-    amount: int
+    amount: Fen
 
 
 class Approval(Model):
     approver: str | None
     department: str | None
-    timestamp: int
+    timestamp: Time
     tx_hash: str
 
 
 class Budget(Model):
     budget_id: int
     fiscal_year: int
-    total: int
+    total: Fen
     proposer: str
     document_hash: str
-    proposed_at: int
+    proposed_at: Time
     status: str
-    approved_at: int | None
+    approved_at: Time | None
     approvals: list[Approval]
     lines: list[BudgetLine]
 
@@ -67,18 +67,18 @@ class Program(Model):
     department: str
     line_id: int
     budget_id: int
-    created_at: int
-    funded: int
-    disbursed: int
-    refunded: int
+    created_at: Time
+    funded: Fen
+    disbursed: Fen
+    refunded: Fen
     payouts: int
     batches: int
-    withheld: int = Field(description="fen withheld at execution (identity revoked or account changed): not paid")
+    withheld: Fen = Field(description="fen withheld at execution (identity revoked or account changed): not paid")
 
 
 class ProgramDetail(Model):
     program: Program
-    trace: dict[str, Any]
+    trace: ProgramTrace
 
 
 class Batch(Model):
@@ -89,20 +89,20 @@ class Batch(Model):
     proposer: str
     proposed_block: int
     executed: bool
-    total: int | None = Field(description="fen paid (withheld entries excluded)")
+    total: Fen | None = Field(description="fen paid (withheld entries excluded)")
     count: int | None = Field(description="payouts paid")
     tx_hash: str | None
     withheld: int | None = Field(None, description="entries withheld at execution")
-    withheld_amount: int | None = Field(None, description="fen withheld at execution")
+    withheld_amount: Fen | None = Field(None, description="fen withheld at execution")
 
 
 class PayoutRefund(Model):
     kind: str = Field(description="wallet (pulled back from the payee's account) or bank (returned by the bank, re-minted once confirmed)")
-    amount: int = Field(description="fen")
+    amount: Fen = Field(description="fen")
     status: str = Field(description="refunded, pending (a bank refund awaiting the bank or a second officer: not refunded) or cancelled")
     refund_id: int | None = Field(description="bank refunds: the request")
     tx_hash: str = Field(description="the refund or its confirmation; for a pending or cancelled bank refund, the request or cancellation")
-    timestamp: int = Field(description="block time of that transaction")
+    timestamp: Time = Field(description="block time of that transaction")
 
 
 class Payout(Model):
@@ -116,24 +116,24 @@ class Payout(Model):
     beneficiary: str
     account: str | None
     settlement_ref: str | None
-    amount: int | None = Field(description="fen approved (paid unless withheld); null when refused at proposal")
+    amount: Fen | None = Field(description="fen approved (paid unless withheld); null when refused at proposal")
     block_number: int = Field(description="the execution's block (refused: the proposal's)")
     tx_hash: str = Field(description="the execution (refused: the proposal)")
-    timestamp: int = Field(description="block time of tx_hash: the date of the payment")
+    timestamp: Time = Field(description="block time of tx_hash: the date of the payment")
     proof: list[str] | None = Field(None, description="recorded bank-settled payouts: Merkle proof against the batch's on-chain root")
     leaf: str | None = None
     status: str = Field(description="paid, refunded, partly_refunded, withheld (nothing paid) or refused (left out of the batch, nothing paid)")
     reason: str | None = Field(None, description="withheld: identity_revoked or account_changed; refused: identity_revoked, no_attestation or attestation_expired")
     withheld_reason: str | None = Field(None, description="withheld: identity_revoked or account_changed")
     current_account: str | None = Field(None, description="withheld: the account bound at execution (zero when revoked)")
-    refunded: int = Field(0, description="fen refunded to the program")
-    refund_pending: int = Field(0, description="fen of bank refunds requested and not yet confirmed (not refunded)")
+    refunded: Fen = Field(0, description="fen refunded to the program")
+    refund_pending: Fen = Field(0, description="fen of bank refunds requested and not yet confirmed (not refunded)")
     refunds: list[PayoutRefund] = Field(default_factory=list)
     status_text: str = Field(description="the status in words, e.g. 'refunded (wallet refund)', 'refused (no proof of life)'")
     index: int | None = Field(None, description="the beneficiary's enrolment index in the program: Disbursements.isPaid(program_id, period, index)")
     program_name: str
     program_name_en: str | None = None
-    period_due_at: int | None = Field(None, description="when the period fell due (start + period × interval of the program's terms)")
+    period_due_at: Time | None = Field(None, description="when the period fell due (start + period × interval of the program's terms)")
     period_month: str | None = Field(None, description="the month the period pays, YYYY-MM (China time)")
     paid_later_in: int | None = Field(None, description="withheld or refused: the batch that paid this program period afterwards")
 
@@ -144,7 +144,7 @@ class Enrolment(Model):
     program_name_en: str | None
     index: int = Field(description="permanent enrolment index")
     active: bool = Field(description="on the program's list now (read from the chain)")
-    enrolled_at: int = Field(description="block time of the first enrolment")
+    enrolled_at: Time = Field(description="block time of the first enrolment")
 
 
 class Beneficiary(Model):
@@ -162,8 +162,8 @@ class OnChainPayout(Model):
     beneficiary: str = Field(description="ProgramRegistry.beneficiaryAt(program_id, index): compare with your own commitment")
     batch_status: str = Field(description="none, proposed, approved, executed or cancelled")
     is_paid: bool = Field(description="Disbursements.isPaid(program_id, period, index): paid or reserved (released when withheld)")
-    refunded: int = Field(description="Disbursements.payoutState: fen refunded")
-    refund_pending: int = Field(description="Disbursements.payoutState: fen of bank refunds awaiting confirmation")
+    refunded: Fen = Field(description="Disbursements.payoutState: fen refunded")
+    refund_pending: Fen = Field(description="Disbursements.payoutState: fen of bank refunds awaiting confirmation")
     withheld: bool = Field(description="Disbursements.payoutState: withheld at execution, nothing paid")
     block_number: int = Field(description="the block read")
 
@@ -173,7 +173,7 @@ class BankRefund(Model):
     batch_id: int
     program_id: int
     beneficiary: str
-    amount: int
+    amount: Fen
     settlement_ref: str
     requester: str
     reason_hash: str
@@ -188,22 +188,22 @@ class BatchStep(Model):
     step: str = Field(description="proposed, extended (entries added), approved, cancelled or executed")
     by: str | None = Field(description="the officer who sent the transaction")
     department: str | None = Field(description="approvals: the approver's department code")
-    timestamp: int
+    timestamp: Time
     block_number: int
     tx_hash: str
 
 
 class WithheldPayout(Model):
     beneficiary: str
-    amount: int = Field(description="fen withheld (not paid)")
+    amount: Fen = Field(description="fen withheld (not paid)")
     reason: str = Field(description="identity_revoked or account_changed")
 
 
 class Refund(Model):
     batch_id: int
     beneficiary: str
-    amount: int = Field(description="fen refunded to the program")
-    timestamp: int
+    amount: Fen = Field(description="fen refunded to the program")
+    timestamp: Time
     tx_hash: str
 
 
@@ -213,13 +213,13 @@ class BatchDetail(Model):
     period: int
     mode: str = Field(description="wallet or bank")
     proposer: str
-    proposed_at: int
+    proposed_at: Time
     status: str = Field(description="proposed, approved, executed or cancelled")
-    total: int = Field(description="fen of the accepted entries")
+    total: Fen = Field(description="fen of the accepted entries")
     entries: int = Field(description="entries accepted at proposal")
-    paid: int | None = Field(description="executed: fen paid (withheld entries excluded)")
+    paid: Fen | None = Field(description="executed: fen paid (withheld entries excluded)")
     recipients: int | None = Field(description="executed: payouts paid")
-    withheld_amount: int = Field(description="fen withheld at execution")
+    withheld_amount: Fen = Field(description="fen withheld at execution")
     merkle_root: str | None = Field(description="bank-settled and executed: the Merkle root computed on chain")
     steps: list[BatchStep] = Field(description="the batch's transactions, oldest first")
     refused: dict[str, int] = Field(description="entries left out at proposal, by reason (identity_revoked, no_attestation, attestation_expired)")
@@ -232,6 +232,163 @@ class BatchDetail(Model):
 class MerkleRoot(Model):
     batch_id: int
     merkle_root: Hash32
+
+
+# --- fund-flow traces (govchain.tracer; also what `govchain trace … --json` prints) ---------------
+
+
+class TraceApproval(Model):
+    approver: str | None
+    department: str | None = Field(description="code of the approver's department, e.g. FIN")
+    timestamp: Time
+    block_number: int
+    tx_hash: str
+
+
+class TraceProgram(Model):
+    program_id: int
+    name: str
+    department: str = Field(description="code of the department that runs the program, e.g. HRSS")
+    line_id: int
+    budget_id: int
+    created_at: Time
+    tx_hash: str
+
+
+class TraceLine(Model):
+    line_id: int
+    code: str = Field(description="the budget line's code, e.g. PENSION")
+    name: str
+    amount: Fen
+    budget_id: int
+
+
+class TraceBudget(Model):
+    budget_id: int
+    fiscal_year: int
+    total: Fen
+    proposer: str
+    document_hash: str
+    proposed_at: Time
+    approvals: list[TraceApproval]
+    approved_at: Time | None
+
+
+class TraceBatch(Model):
+    batch_id: int
+    mode: str = Field(description="wallet or bank")
+    period: int
+    proposer: str | None
+    approvals: list[TraceApproval]
+    executed_tx: str | None
+    total: Fen | None = Field(description="fen paid by the batch (withheld entries excluded); null until executed")
+    count: int | None = Field(description="payouts paid; null until executed")
+    withheld: int | None = Field(description="entries withheld at execution; null until executed")
+
+
+class TracePayout(Model):
+    batch_id: int
+    position: int
+    program_id: int
+    period: int
+    mode: str
+    beneficiary: str
+    account: str | None
+    settlement_ref: str | None
+    amount: Fen
+    status: str = Field(description="paid, or withheld (nothing paid)")
+    current: str | None = Field(description="withheld: the account bound at execution (zero when revoked)")
+    leaf_index: int | None
+    block_number: int
+    tx_hash: str
+    withheld_reason: str | None
+    status_text: str
+
+
+class TraceRefund(Model):
+    block_number: int
+    log_index: int
+    batch_id: int
+    program_id: int
+    beneficiary: str
+    amount: Fen
+    reason_hash: str
+    tx_hash: str
+
+
+class PayoutTrace(Model):
+    """A payout → its batch (proposal, approvals, execution) → program → budget line → budget."""
+
+    payout: TracePayout
+    batch: TraceBatch
+    program: TraceProgram
+    line: TraceLine
+    budget: TraceBudget
+    refunds: list[TraceRefund]
+    bank_refunds: list[BankRefund] = Field(description="bank refund requests: pending, confirmed or cancelled")
+
+
+class PeriodFlow(Model):
+    period: int
+    disbursed: Fen
+    payouts: int
+    batches: int
+    refunded: Fen
+    withheld: Fen
+
+
+class OnChainProgram(Model):
+    line_id: int
+    disbursed: Fen
+    reserved: Fen
+    refunded: Fen
+    allocation: Fen
+    separate_executor: bool
+    department: str = Field(description="department code, e.g. HRSS")
+
+
+class OnChainLine(Model):
+    allocated: Fen
+    assigned: Fen
+    disbursed: Fen
+    refunded: Fen
+    remaining: Fen
+
+
+class OnChainFigures(Model):
+    """The ledger's own figures, read from the chain when the trace was made."""
+
+    program: OnChainProgram
+    line: OnChainLine
+
+
+class ProgramTrace(Model):
+    """A program's totals and flows by period, with the ledger's figures."""
+
+    program: TraceProgram
+    line: TraceLine
+    disbursed: Fen = Field(description="fen paid")
+    refunded: Fen = Field(description="fen refunded (confirmed)")
+    payouts: int = Field(description="payouts paid")
+    by_period: list[PeriodFlow]
+    on_chain: OnChainFigures | None = Field(description="null when the trace was made without the chain")
+    withheld: Fen = Field(description="fen withheld at execution (not paid)")
+    refunds_pending: Fen = Field(description="fen of bank refunds requested, not yet confirmed (not refunded)")
+
+
+class BeneficiaryTrace(Model):
+    """Every payment a beneficiary commitment received (or was withheld), and every refund."""
+
+    beneficiary: str
+    received: Fen = Field(description="fen paid")
+    refunded: Fen = Field(description="fen refunded (confirmed)")
+    payouts: list[TracePayout]
+    refunds: list[TraceRefund]
+    withheld: Fen = Field(description="fen withheld at execution (never paid)")
+    bank_refunds: list[BankRefund]
+
+
+ProgramDetail.model_rebuild()  # its trace is declared above it
 
 
 # --- the portal's memoised views ---------------------------------------------------------------
@@ -327,8 +484,8 @@ def program(program_id: int = Id(), portal: Portal = PortalDep) -> Any:
 def batch_list(
     program_id: int | None = Query(None, ge=1, le=2**63 - 1), paging: Paging = Depends(), portal: Portal = PortalDep
 ) -> dict[str, Any]:
-    rows = fund_views.batch_list(portal.engine, program_id, paging.limit + 1, paging.offset)
-    return paging.page(rows[: paging.limit], sliced=True, has_more=len(rows) > paging.limit)
+    rows = fund_views.batch_list(portal.engine, program_id, paging.limit, paging.offset)
+    return paging.page(rows, total=fund_views.batch_count(portal.engine, program_id))
 
 
 @router.get("/batches/{batch_id}", response_model=BatchDetail, summary="A batch: its program, period, status, transactions, payouts withheld and refunds")
@@ -377,23 +534,25 @@ def bank_refund_list(
     paging: Paging = Depends(),
     portal: Portal = PortalDep,
 ) -> dict[str, Any]:
+    # refund requests are few (exceptions to payouts): the whole filtered list, paged here
     rows = fund_views.bank_refund_list(portal.engine, program_id=program_id, batch_id=batch_id, commitment=commitment, status=status,
-                                       limit=paging.limit + 1, offset=paging.offset)  # fmt: skip
-    return paging.page(rows[: paging.limit], sliced=True, has_more=len(rows) > paging.limit)
+                                       limit=2**31)  # fmt: skip
+    return paging.page(rows)
 
 
-@router.get("/trace/payout/{batch_id}/{commitment}", summary="Trace a payout: batch → program → budget line → budget, with approvals")
-def trace_payout(batch_id: int = Id(), commitment: str = CommitmentPath(), portal: Portal = PortalDep) -> dict[str, Any]:
+@router.get("/trace/payout/{batch_id}/{commitment}", response_model=PayoutTrace,
+            summary="Trace a payout: batch → program → budget line → budget, with approvals")  # fmt: skip
+def trace_payout(batch_id: int = Id(), commitment: str = CommitmentPath(), portal: Portal = PortalDep) -> Any:
     return _traced(lambda: tracer.trace_payout(portal.engine, batch_id, commitment).to_json())
 
 
-@router.get("/trace/program/{program_id}", summary="Trace a program: totals and flows by period, with on-chain figures")
-def trace_program(program_id: int = Id(), portal: Portal = PortalDep) -> dict[str, Any]:
+@router.get("/trace/program/{program_id}", response_model=ProgramTrace, summary="Trace a program: totals and flows by period, with on-chain figures")
+def trace_program(program_id: int = Id(), portal: Portal = PortalDep) -> Any:
     return _traced(lambda: program_trace(portal, program_id))
 
 
-@router.get("/trace/beneficiary/{commitment}", summary="Trace a beneficiary commitment: every payment and refund")
-def trace_beneficiary(commitment: str = CommitmentPath(), portal: Portal = PortalDep) -> dict[str, Any]:
+@router.get("/trace/beneficiary/{commitment}", response_model=BeneficiaryTrace, summary="Trace a beneficiary commitment: every payment and refund")
+def trace_beneficiary(commitment: str = CommitmentPath(), portal: Portal = PortalDep) -> Any:
     return tracer.trace_beneficiary(portal.engine, commitment).to_json()
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query
 
-from govchain.api.common import Paging, PortalDep, department, list_route
+from govchain.api.common import API_PREFIX, Paging, PortalDep, department, list_route
 from govchain.api.models import (
     ERROR_RESPONSES, WRITE_RESPONSES, Case, CaseRow, Credit, CreditCategory, CreditRecord, CreditRecordBody,
     DecisionBody, Department, Enterprise, EnterpriseRow, Whoami, WriteResult,
@@ -17,7 +17,7 @@ from govchain.clients import CreditEntry
 from govchain.domain import validate_uscc
 from govchain.portal import DepartmentCredential, Portal, subject_key
 
-router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
+router = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
 
 UsccPath = Path(min_length=1, max_length=64, description="unified social credit code (统一社会信用代码), 18 characters")
 CaseId = Path(ge=1, le=2**63 - 1, description="case id")
@@ -52,10 +52,6 @@ def enterprise(uscc: str = UsccPath, portal: Portal = PortalDep) -> Any:
 CASE_STATUSES = "^(IN_REVIEW|RETURNED|APPROVED|REJECTED|EXPIRED)$"
 
 
-def case_row(portal: Portal, row: Any) -> dict[str, Any]:
-    return {**dataclasses.asdict(row), "template": portal.labels.template(row.template_id)}
-
-
 @list_route(router, "/cases", CaseRow, name="cases", summary="Approval cases, newest first", tags=["cases"])
 def cases(
     status: str | None = Query(None, pattern=CASE_STATUSES),
@@ -70,15 +66,13 @@ def cases(
         and (applicant is None or r.applicant.lower() == applicant.lower())
     ]  # fmt: skip
     page = paging.page(rows)
-    page["items"] = [case_row(portal, r) for r in page["items"]]
+    page["items"] = [CaseRow.of(r, portal.labels) for r in page["items"]]
     return page
 
 
 @router.get("/cases/{case_id}", response_model=Case, tags=["cases"], summary="A case's timeline: steps, departments, decisions, overdue marks")
 def case(case_id: int = CaseId, portal: Portal = PortalDep) -> Any:
-    view = portal.case(case_id)
-    steps = [{**dataclasses.asdict(s), "role_name": portal.labels.role(s.role)} for s in view.steps]
-    return {**dataclasses.asdict(view), "template": portal.labels.template(view.template_id), "steps": steps}
+    return Case.of(portal.case(case_id), portal.labels, portal.department_names())
 
 
 @router.post(
@@ -98,25 +92,23 @@ def decide(
 # --- credit ------------------------------------------------------------------------------------
 
 
-def _credit_records(portal: Portal, view: Any) -> list[dict[str, Any]]:
-    names = {c.category: c.name for c in portal.credit_categories()}
-    return [{**dataclasses.asdict(r), "category_name": names.get(r.category, str(r.category))} for r in view.records]
+def _credit(portal: Portal, subject: str) -> Credit:
+    return Credit.of(portal.credit(subject_key(subject)), {c.category: c.name for c in portal.credit_categories()})
 
 
-@router.get("/credit/categories", response_model=list[CreditCategory], tags=["credit"], summary="Credit record categories")
-def credit_categories(portal: Portal = PortalDep) -> Any:
-    return portal.credit_categories()
+@list_route(router, "/credit/categories", CreditCategory, name="credit_categories", summary="Credit record categories", tags=["credit"])
+def credit_categories(paging: Paging = Depends(), portal: Portal = PortalDep) -> dict[str, Any]:
+    return paging.page(portal.credit_categories())
 
 
 @router.get("/credit/{subject}", response_model=Credit, tags=["credit"], summary="A subject's score and public credit records")
 def credit(subject: str = SubjectPath, portal: Portal = PortalDep) -> Any:
-    view = portal.credit(subject_key(subject))
-    return {**dataclasses.asdict(view), "records": _credit_records(portal, view)}
+    return _credit(portal, subject)
 
 
 @list_route(router, "/credit/{subject}/records", CreditRecord, name="credit_records", summary="A subject's public credit records", tags=["credit"])
 def credit_records(subject: str = SubjectPath, paging: Paging = Depends(), portal: Portal = PortalDep) -> dict[str, Any]:
-    return paging.page(_credit_records(portal, portal.credit(subject_key(subject))))
+    return paging.page(_credit(portal, subject).records)
 
 
 @router.post(

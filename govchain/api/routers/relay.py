@@ -6,12 +6,12 @@ from typing import Any
 
 from fastapi import APIRouter, Body, Path
 
-from govchain.api.common import PortalDep
+from govchain.api.common import API_PREFIX, PortalDep
 from govchain.api.models import WRITE_RESPONSES, Nonce, RelayDomain, SignedRequestBody, WriteResult
 from govchain.portal import Portal
 from govchain.relay import FORWARD_REQUEST_TYPES, SignedRequest, domain
 
-router = APIRouter(prefix="/api/relay", tags=["citizen applications"], responses=WRITE_RESPONSES)
+router = APIRouter(prefix=API_PREFIX + "/relay", tags=["citizen applications"], responses=WRITE_RESPONSES)
 
 
 @router.get("/domain", response_model=RelayDomain, summary="The EIP-712 domain and types a citizen's wallet signs")
