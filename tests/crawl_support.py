@@ -12,6 +12,7 @@ Every failure is collected as (url, check, detail): nothing stops at the first.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -47,6 +48,7 @@ BATCH_PAGE_PENDING = True
 LANGUAGES = ("zh", "en")
 CLIENT_ERROR = tuple(range(400, 500))  # what a wrong or unknown id must get: a 4xx page that says so, never a 5xx
 ANSWERED = tuple(range(200, 500))  # an API route given an unknown id: anything but a 5xx
+NO_ANSWER = 0  # the status of a request that got no HTTP answer (timeout, connection dropped)
 LANGUAGE_FREE = ("/api/", "/static/", "/openapi.json", "/docs")  # answered the same in every language
 PHONE = {"width": 390, "height": 844}
 CHROMIUM = os.environ.get("GOVCHAIN_CHROMIUM", "/usr/bin/chromium")
@@ -424,7 +426,10 @@ class Page:
             parser.feed(page.body)
             page.text, page.nav, page.lang, page.links = " ".join(" ".join(parser.text).split()), parser.nav, parser.lang, parser.links
         elif page.content_type.startswith("application/json") and response.status_code == 200:
-            page.links = _json_links(response.json(), target.path)
+            try:
+                page.links = _json_links(response.json(), target.path)
+            except ValueError:
+                pass  # reported by the invalid-json check
         return page
 
 
@@ -484,7 +489,7 @@ def _expected_missing(page: Page) -> bool:
 
 
 def _bad_status(page: Page) -> list[str]:
-    if page.status >= 500 or page.status in page.target.expect or 300 <= page.status < 400 or _expected_missing(page):
+    if page.status >= 500 or page.status == NO_ANSWER or page.status in page.target.expect or 300 <= page.status < 400 or _expected_missing(page):
         return []
     expected = "a 4xx" if page.target.expect == CLIENT_ERROR else "/".join(map(str, page.target.expect))
     return [f"HTTP {page.status} (expected {expected}): {_excerpt(page)}"]
@@ -527,6 +532,7 @@ def _is_csv(page: Page) -> bool:
 
 CHECKS: list[Check] = [
     Check("5xx", lambda p: True, lambda p: [f"HTTP {p.status}: {_excerpt(p)}"] if p.status >= 500 else []),
+    Check("no-answer", lambda p: p.status == NO_ANSWER, lambda p: [p.body]),
     Check("broken-link", lambda p: p.target.linked_from is not None, _broken_link),
     Check("unexpected-status", lambda p: p.target.linked_from is None, _bad_status),
     Check("raw-role-code", lambda p: p.html, _matches(re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_ROLE\b"))),
@@ -609,7 +615,10 @@ class Crawler:
     def fetch(self, client: httpx.Client, target: Target) -> Page:
         headers = {"Cookie": f"lang={target.lang}"} if target.lang else {}
         started = time.perf_counter()
-        response = client.get(target.path, headers=headers)  # never ?lang=: the server sets no cookie
+        try:
+            response = client.get(target.path, headers=headers)  # never ?lang=: the server sets no cookie
+        except httpx.HTTPError as exc:
+            return Page(target, NO_ANSWER, "", f"{type(exc).__name__}: {exc}", time.perf_counter() - started)
         seconds = time.perf_counter() - started
         page = Page.of(target, response, seconds, self.index.is_fiscal(target))
         if response.is_redirect:  # followed as a link, in the same language (as a browser keeps its cookie)
@@ -643,29 +652,45 @@ def widest_of_each_kind(pages: list[Page]) -> list[Page]:
     return list(chosen.values())
 
 
-def phone_width_failures(base_url: str, pages: list[Page]) -> list[Failure]:
-    """Each page opened at 390x844 in Debian's Chromium: the document must not be wider than the viewport."""
-    from playwright.sync_api import sync_playwright
+def phone_width_failures(base_url: str, pages: list[Page], tabs: int = 2, report: Callable[[int], None] | None = None) -> list[Failure]:
+    """Each page opened at 390x844 in Debian's Chromium (`tabs` at a time): the document must not be
+    wider than the viewport. `report(n)` is told each time another 500 pages are measured."""
+    return asyncio.run(_phone_widths(base_url, pages, tabs, report or (lambda done: None)))
+
+
+async def _phone_widths(base_url: str, pages: list[Page], tabs: int, report: Callable[[int], None]) -> list[Failure]:
+    from playwright.async_api import async_playwright
 
     failures: list[Failure] = []
+    done = 0
     script = "[document.documentElement.scrollWidth, document.body ? document.body.scrollWidth : 0]"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+    async def measure(context: Any, queue: deque[Page]) -> None:
+        nonlocal done
+        tab = await context.new_page()
+        while queue:
+            page = queue.popleft()
+            # DOMContentLoaded comes after the stylesheet: the page's scripts (base.html) wait for it
+            await tab.goto(base_url + page.target.path, wait_until="domcontentloaded")
+            width, body = await tab.evaluate(script)
+            if width > PHONE["width"]:
+                failures.append(Failure(page.target.url, "wider-than-phone", f"{width} px wide at {PHONE['width']} px (body {body} px)"))
+            done += 1
+            if done % 500 == 0:
+                report(done)
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for lang in (*LANGUAGES, None):
-                chosen = [p for p in pages if p.target.lang == lang]
-                if not chosen:
+                queue = deque(p for p in pages if p.target.lang == lang)
+                if not queue:
                     continue
-                context = browser.new_context(viewport=PHONE, locale="zh-CN" if lang != "en" else "en-US")
+                context = await browser.new_context(viewport=PHONE, locale="zh-CN" if lang != "en" else "en-US")
                 if lang:
-                    context.add_cookies([{"name": "lang", "value": lang, "url": base_url}])
-                tab = context.new_page()
-                for page in chosen:
-                    tab.goto(base_url + page.target.path, wait_until="load")
-                    width, body = tab.evaluate(script)
-                    if width > PHONE["width"]:
-                        failures.append(Failure(page.target.url, "wider-than-phone", f"{width} px wide at {PHONE['width']} px (body {body} px)"))
-                context.close()
+                    await context.add_cookies([{"name": "lang", "value": lang, "url": base_url}])
+                await asyncio.gather(*(measure(context, queue) for _ in range(tabs)))
+                await context.close()
         finally:
-            browser.close()
+            await browser.close()
     return failures
