@@ -53,6 +53,35 @@ ENTERPRISES = 200
 BAD_USCC = 10  # of the 200 applications, refused for a wrong check character before anything is sent
 CREDIT_RECORDS = 2_000
 DAY = 24 * 3600
+CASES = 30  # opened by the citizens after the founders (people[ENTERPRISES:]), at every stage
+
+
+@dataclass(frozen=True)
+class DemoSize:
+    """How many of each record the demo seeds. `DemoSize.scaled(0.1)` is a smaller day with every kind
+    of record still present (the crawl test in `make test` uses it); 1.0 is the Qingdao day."""
+
+    enterprises: int = ENTERPRISES  # founders: people[:enterprises]
+    bad_uscc: int = BAD_USCC
+    changes: int = 25  # registered enterprises with a change recorded; the next is suspended, the next deregistered
+    retirees: int = CITIZENS - ENTERPRISES  # pension beneficiaries: people[enterprises:]
+    subsidy_founders: int = 150
+    credit_records: int = CREDIT_RECORDS
+
+    @classmethod
+    def scaled(cls, scale: float) -> "DemoSize":
+        if scale >= 1:
+            return cls()
+
+        def n(full: int, least: int) -> int:  # at least enough for every kind of record
+            return max(least, round(full * scale))
+
+        return cls(n(ENTERPRISES, 30), n(BAD_USCC, 1), n(25, 2), n(CITIZENS - ENTERPRISES, CASES), n(150, 9), n(CREDIT_RECORDS, 100))
+
+    @property
+    def citizens(self) -> int:
+        return self.enterprises + self.retirees
+
 
 # Officers (Anvil development accounts, as in config/consortium.yaml)
 SAMR, SAMR2, TAX, FIN, FIN2, FIN3, HRSS, HRSS2, PSB, DRC, CIVIL, BDB, BANK = 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 19
@@ -114,8 +143,9 @@ def demo_uscc(rng: random.Random) -> str:
 
 
 class DemoRun:
-    def __init__(self, suite: Suite, report: Callable[[str], None]) -> None:
+    def __init__(self, suite: Suite, report: Callable[[str], None], size: DemoSize = DemoSize()) -> None:
         self.suite = suite
+        self.size = size
         self.w3 = suite.w3
         self.report = report
         self.rng = random.Random(SEED)
@@ -133,11 +163,25 @@ class DemoRun:
     def hash(self, *parts: Any) -> bytes:
         return keccak(text="|".join(str(p) for p in parts))
 
+    def seed(self) -> DemoSummary:
+        """Every step of the day, in order."""
+        self.report("binding citizens' identity commitments ...")
+        people = self.citizens()
+        self.report("enterprises applying and being reviewed ...")
+        registered = self.enterprises(people)
+        self.report("approval cases at every stage ...")
+        self.cases(people)
+        self.report("credit records ...")
+        self.credit(registered, people)
+        self.report("budget, programs and payouts ...")
+        self.funds(people)
+        return self.summary
+
     # --- citizens ---------------------------------------------------------------------------------
 
     def citizens(self) -> list[Citizen]:
         people = []
-        for i in range(CITIZENS):
+        for i in range(self.size.citizens):
             key = keccak(text=f"govchain-demo-citizen-{SEED}-{i}")
             people.append(Citizen(i, Account.from_key(key), demo_id_number(self.rng), keccak(text=f"salt-{SEED}-{i}")))
         identity = IdentityClient(self.suite, self.sender(PSB))
@@ -163,17 +207,17 @@ class DemoRun:
         registry = enterprises.contract.address
         requests, codes = [], []
         names: set[str] = set()
-        for i in range(ENTERPRISES):
+        for i in range(self.size.enterprises):
             uscc = demo_uscc(self.rng)
             founder = people[i]
-            if i < BAD_USCC:  # a typo in the last character: govchain refuses it before anything is signed
+            if i < self.size.bad_uscc:  # a typo in the last character: govchain refuses it before anything is signed
                 wrong = uscc[:17] + next(c for c in USCC_ALPHABET if c != uscc[17])
                 try:
                     enterprises.application_calldata(wrong, "青岛笔误贸易有限公司", b"", 0, b"")
                 except GovchainError:
                     self.count("applications refused for a bad USCC")
                 continue
-            legal_rep = people[(i + 1) % ENTERPRISES].commitment
+            legal_rep = people[(i + 1) % self.size.enterprises].commitment
             capital_fen = self.rng.randint(10, 5000) * 1_000_000  # 100,000 to 50 million yuan
             data = enterprises.application_calldata(uscc, demo_enterprise_name(self.names_rng, names), legal_rep, capital_fen, self.hash("scope", uscc))
             requests.append(self.signed(founder, registry, data, 0))
@@ -200,11 +244,12 @@ class DemoRun:
 
         registered = [u for u in codes if outcome[u] == "registered"]
         regulator = EnterpriseClient(self.suite, self.sender(SAMR2))
-        changes = [self.change(regulator, u, names) for u in registered[:25]]
+        changes = [self.change(regulator, u, names) for u in registered[: self.size.changes]]
         regulator._transact_many(changes)
         self.count("enterprise changes recorded", len(changes))
-        regulator.suspend(registered[25], self.hash("suspension", registered[25]))
-        regulator.deregister(registered[26], self.hash("deregistration", registered[26]))
+        suspended, deregistered = registered[self.size.changes : self.size.changes + 2]
+        regulator.suspend(suspended, self.hash("suspension", suspended))
+        regulator.deregister(deregistered, self.hash("deregistration", deregistered))
         self.count("enterprises suspended")
         self.count("enterprises deregistered")
         self.summary.examples["registered_uscc"] = registered[0]
@@ -227,7 +272,7 @@ class DemoRun:
         data = json.loads(self.suite.deployment.path.read_text())["workflows"]
         engine = WorkflowClient(self.suite).contract
         investment, allowance = data["INVESTMENT_PROJECT"], data["SUBSISTENCE_ALLOWANCE"]
-        applicants = people[200:230]
+        applicants = people[self.size.enterprises : self.size.enterprises + CASES]
         nonce = {c.index: self.relayer.nonce(c.account.address) for c in applicants}
 
         def open_cases(group: list[Citizen], template: int) -> list[int]:
@@ -281,10 +326,10 @@ class DemoRun:
         sealed = {5, 6}
         per_writer: dict[int, list[tuple[bytes, CreditEntry]]] = {w: [] for w in writers}
         now = self.w3.eth.get_block("latest")["timestamp"]
-        for n in range(CREDIT_RECORDS):
+        for n in range(self.size.credit_records):
             writer = self.rng.choice(list(writers))
             category = self.rng.choice(writers[writer])
-            subject = uscc_subject(self.rng.choice(registered)) if category != 5 else self.rng.choice(people[:200]).commitment
+            subject = uscc_subject(self.rng.choice(registered)) if category != 5 else self.rng.choice(people[: self.size.enterprises]).commitment
             low, high = ranges[category]
             delta = self.rng.randint(low, high)
             entry = CreditEntry(category, delta, self.hash("evidence", n), now - self.rng.randint(0, 300) * DAY, 0)
@@ -298,7 +343,7 @@ class DemoRun:
             if private:
                 client.append_sealed(private)
             self.count("credit records sealed (non-public categories)", len(private))
-        self.count("credit records", CREDIT_RECORDS)
+        self.count("credit records", self.size.credit_records)
         tax = CreditClient(self.suite, self.sender(TAX))
         amended = per_writer[TAX][:10]
         for k, (subject, entry) in enumerate(amended):
@@ -351,12 +396,12 @@ class DemoRun:
         treasury.fund(pension, 4_000_000 * yuan)
         treasury.fund(subsidy, 1_000_000 * yuan)
 
-        retirees, founders = people[200:1200], people[0:150]
+        retirees, founders = people[self.size.enterprises :], people[: self.size.subsidy_founders]
         hrss, hrss2 = self.sender(HRSS), self.sender(HRSS2)
         ProgramClient(self.suite, hrss).enroll(pension, [c.commitment for c in retirees])
         ProgramClient(self.suite, hrss).enroll(subsidy, [c.commitment for c in founders])
         # annual proof of life, recorded by social security; one retiree has none this year
-        missing = retirees[500]
+        missing = retirees[len(retirees) // 2]
         EligibilityClient(self.suite, hrss).attest([c.commitment for c in retirees if c is not missing], self.hash("proof-of-life", year))
         self.count("pension beneficiaries enrolled", len(retirees))
 
@@ -406,7 +451,7 @@ class DemoRun:
         })  # fmt: skip
 
 
-def run_demo(config: Config, report: Callable[[str], None], *, fresh: bool = False) -> DemoSummary:
+def run_demo(config: Config, report: Callable[[str], None], *, fresh: bool = False, size: DemoSize = DemoSize()) -> DemoSummary:
     """Start or reuse the local chain, deploy, seed (once per chain), index. Returns the summary."""
     from govchain.chain import DEFAULT_PORT, LocalChain
 
@@ -434,18 +479,7 @@ def run_demo(config: Config, report: Callable[[str], None], *, fresh: bool = Fal
         summary = DemoSummary(reused=True, counts=data["demo"]["counts"], examples=data["demo"]["examples"])
         report("the demo data is already on this chain: not seeding again (use --fresh for a new demo chain)")
     else:
-        demo = DemoRun(suite, report)
-        report("binding citizens' identity commitments ...")
-        people = demo.citizens()
-        report("enterprises applying and being reviewed ...")
-        registered = demo.enterprises(people)
-        report("approval cases at every stage ...")
-        demo.cases(people)
-        report("credit records ...")
-        demo.credit(registered, people)
-        report("budget, programs and payouts ...")
-        demo.funds(people)
-        summary = demo.summary
+        summary = DemoRun(suite, report, size).seed()
         data = json.loads(path.read_text())
         data["demo"] = {"counts": summary.counts, "examples": summary.examples}
         path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
