@@ -280,6 +280,7 @@ class DemoIndex:
         }  # fmt: skip
         values: dict[tuple[str, ...], list[tuple[Any, ...]]] = {(k,): [(v,) for v in vs] for k, vs in one.items()}
         values[("batch_id", "commitment")] = list(self.payouts)
+        values[("batch_id", "index")] = [(b, 0) for b in self.batches] + [(self.batches[0], 1)]  # enrolment indexes
         return values
 
     def unknown_values(self) -> dict[tuple[str, ...], list[tuple[Any, ...]]]:
@@ -292,6 +293,7 @@ class DemoIndex:
         }  # fmt: skip
         values: dict[tuple[str, ...], list[tuple[Any, ...]]] = {(k,): [(v,) for v in vs] for k, vs in one.items()}
         values[("batch_id", "commitment")] = [(self.batches[-1] + 1, ZERO_HASH), (self.payouts[0][0], ZERO_HASH)]
+        values[("batch_id", "index")] = [(self.batches[-1] + 1, 0), (self.batches[0], 2**32 - 1)]
         return values
 
 
@@ -535,7 +537,8 @@ CHECKS: list[Check] = [
     Check("no-answer", lambda p: p.status == NO_ANSWER, lambda p: [p.body]),
     Check("broken-link", lambda p: p.target.linked_from is not None, _broken_link),
     Check("unexpected-status", lambda p: p.target.linked_from is None, _bad_status),
-    Check("raw-role-code", lambda p: p.html, _matches(re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_ROLE\b"))),
+    # a role's name, not its code; Contract.X_ROLE or X_ROLE() is code (a getter in an internal call), not a role shown
+    Check("raw-role-code", lambda p: p.html, _matches(re.compile(r"(?<![\w.])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_ROLE(?![\w(])"))),
     Check("raw-status-code", lambda p: p.html, _matches(re.compile(r"(?<![\w-])(?:" + "|".join(STATUS_CODES) + r")(?![\w-])"))),
     Check("python-repr", lambda p: p.html, _matches(re.compile(r"(?<![\w-])(?:True|False|None)(?![\w-])"))),
     Check("wei-on-fiscal-page", lambda p: p.html and p.fiscal, _matches(re.compile(r"(?<![\w-])[Ww]ei(?![\w-])"))),
