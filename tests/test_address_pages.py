@@ -23,7 +23,7 @@ from govchain.clients import DisbursementClient, EligibilityClient, IdentityClie
 from govchain.paths import PROJECT_ROOT
 from govchain.sender import TransactionSender
 from govchain.signer import dev_accounts
-from test_funds_browser import base_url, browser, shot  # noqa: F401 - the browser fixtures, shared
+from browser_support import shot
 from web_support import BANK, FIN, HRSS, HRSS2, PSB, get, make_portal, seed_funds
 
 PENSION = 100_000  # fen per period (seed_funds)
