@@ -545,8 +545,7 @@ CHECKS: list[Check] = [
     Check("no-answer", lambda p: p.status == NO_ANSWER, lambda p: [p.body]),
     Check("broken-link", lambda p: p.target.linked_from is not None, _broken_link),
     Check("unexpected-status", lambda p: p.target.linked_from is None, _bad_status),
-    # a role's name, not its code; Contract.X_ROLE or X_ROLE() is code (a getter in an internal call), not a role shown
-    Check("raw-role-code", lambda p: p.html, _matches(re.compile(r"(?<![\w.])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_ROLE(?![\w(])"))),
+    Check("raw-role-code", lambda p: p.html, _matches(re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_ROLE\b"))),
     Check("raw-status-code", lambda p: p.html, _matches(re.compile(r"(?<![\w-])(?:" + "|".join(STATUS_CODES) + r")(?![\w-])"))),
     Check("python-repr", lambda p: p.html, _matches(re.compile(r"(?<![\w-])(?:True|False|None)(?![\w-])"))),
     Check("wei-on-fiscal-page", lambda p: p.html and p.fiscal, _matches(re.compile(r"(?<![\w-])[Ww]ei(?![\w-])"))),
