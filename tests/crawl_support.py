@@ -147,8 +147,8 @@ class Target:
 def kind_of(path: str) -> str:
     """The route a path belongs to, e.g. /address/{} for /address/0xab..?page=2."""
     parts = urlsplit(path).path.split("/")
-    if parts[1] == "api":
-        return "/" + "/".join(p if not re.search(r"\d", p) else "{}" for p in parts[1:])
+    if parts[1] == "api":  # /api/v1/blocks/{}: ids are numbers, 0x hex or USCCs
+        return "/" + "/".join("{}" if re.fullmatch(r"\d+|0x\w*|[0-9A-Z]{18}", p) else p for p in parts[1:])
     return "/" + parts[1] + ("/{}" if len(parts) > 2 and parts[2] else "")
 
 
@@ -356,6 +356,10 @@ class _Html(HTMLParser):
     """Visible text, internal links and navigation labels of a page."""
 
     HIDDEN = {"script", "style", "template", "noscript"}
+    # elements that start a new line or cell: their text is apart from the text around them
+    BLOCKS = {"address", "article", "aside", "br", "caption", "dd", "div", "dl", "dt", "fieldset", "figcaption", "footer", "form",
+              "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "option", "p", "pre", "section",
+              "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul", "text", "tspan", "button"}  # fmt: skip
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -375,6 +379,8 @@ class _Html(HTMLParser):
             link = (attributes.get(name) or "").strip()
             if link and not link.startswith(("#", "//")) and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", link):
                 self.links.append(link)  # internal: a path, or relative to the page (e.g. ?page=2)
+        if tag in self.BLOCKS:
+            self.text.append(" ")
         if tag in self.HIDDEN:
             self._hidden += 1
         elif tag == "nav":
@@ -383,6 +389,8 @@ class _Html(HTMLParser):
             self._nav_link = []
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in self.BLOCKS:
+            self.text.append(" ")
         if tag in self.HIDDEN:
             self._hidden = max(0, self._hidden - 1)
         elif tag == "nav":
@@ -426,7 +434,7 @@ class Page:
         if page.html:
             parser = _Html()
             parser.feed(page.body)
-            page.text, page.nav, page.lang, page.links = " ".join(" ".join(parser.text).split()), parser.nav, parser.lang, parser.links
+            page.text, page.nav, page.lang, page.links = " ".join("".join(parser.text).split()), parser.nav, parser.lang, parser.links
         elif page.content_type.startswith("application/json") and response.status_code == 200:
             try:
                 page.links = _json_links(response.json(), target.path)
@@ -537,8 +545,7 @@ CHECKS: list[Check] = [
     Check("no-answer", lambda p: p.status == NO_ANSWER, lambda p: [p.body]),
     Check("broken-link", lambda p: p.target.linked_from is not None, _broken_link),
     Check("unexpected-status", lambda p: p.target.linked_from is None, _bad_status),
-    # a role's name, not its code; Contract.X_ROLE or X_ROLE() is code (a getter in an internal call), not a role shown
-    Check("raw-role-code", lambda p: p.html, _matches(re.compile(r"(?<![\w.])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_ROLE(?![\w(])"))),
+    Check("raw-role-code", lambda p: p.html, _matches(re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_ROLE\b"))),
     Check("raw-status-code", lambda p: p.html, _matches(re.compile(r"(?<![\w-])(?:" + "|".join(STATUS_CODES) + r")(?![\w-])"))),
     Check("python-repr", lambda p: p.html, _matches(re.compile(r"(?<![\w-])(?:True|False|None)(?![\w-])"))),
     Check("wei-on-fiscal-page", lambda p: p.html and p.fiscal, _matches(re.compile(r"(?<![\w-])[Ww]ei(?![\w-])"))),
