@@ -135,7 +135,7 @@ def test_an_unexpected_error_says_internal_error_not_unavailable(portal):
     def broken() -> None:
         raise RuntimeError("a bug")
 
-    app.add_api_route("/api/broken", broken)
+    app.add_api_route("/api/v1/broken", broken)  # also answers /api/broken (the alias)
     app.add_api_route("/broken", broken)
     client = TestClient(app, raise_server_exceptions=False)
     page = client.get("/broken")
