@@ -155,10 +155,10 @@ def test_the_explorers_api_links_work(client, scenario):
 
 def test_amounts_in_yuan_and_times_in_iso_8601(client, scenario):
     [row] = [r for r in get(client, "/api/v1/enterprises")["items"] if r["uscc"] == REGISTERED]
-    assert (row["registered_capital_fen"], row["registered_capital_yuan"]) == (5_000_000, "50000.00")
+    assert (row["registered_capital_fen"], row["registered_capital_yuan"]) == (500_000_000, "5000000.00")
     assert row["applied_at_iso"].endswith("+08:00") and check_companions(row) == 4
     [csv_row] = [r for r in parse_csv(get(client, "/api/v1/enterprises/export.csv")) if r["uscc"] == REGISTERED]
-    assert csv_row["registered_capital_yuan"] == "50000.00" and csv_row["applied_at_iso"] == row["applied_at_iso"]
+    assert csv_row["registered_capital_yuan"] == "5000000.00" and csv_row["applied_at_iso"] == row["applied_at_iso"]
     columns = list(csv_row)
     assert columns.index("registered_capital_yuan") == columns.index("registered_capital_fen") + 1  # side by side
     case = get(client, f"/api/v1/cases/{scenario.overdue_case}")
