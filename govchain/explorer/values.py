@@ -265,7 +265,18 @@ class Formatter:
             return Shown(short(str(value)) if size else "—", "bytes", title=f"{size} bytes: {value}" if size else None)
         if type_.startswith(("uint", "int")):
             return self._number(name, int(value), contract, where)
-        return Shown(str(value))
+        return Shown(self._words(str(value)))
+
+    def _words(self, text: str) -> str:
+        """A string argument in the page's language: a name stored as "中文 English" shows one half, and a
+        workflow template's Chinese name its consortium `name_en` on an English page."""
+        from govchain.explorer.i18n import local_name
+
+        if self.lang == "en":
+            english = getattr(self.labels, "english_name", lambda _: None)(text)
+            if english:
+                return english
+        return local_name(text, self.lang)
 
     def address(self, address: str) -> Shown:
         if int(address, 16) == 0:
@@ -401,6 +412,14 @@ class PortalLabels:
     def template(self, template_id: int) -> str | None:
         found = self.portal.labels.templates.get(template_id)
         return found[1] if found else None
+
+    def english_name(self, text: str) -> str | None:
+        """The English name of a workflow template whose Chinese name is `text` (from the consortium file)."""
+        labels = self.portal.labels
+        for template_id, (_, name) in labels.templates.items():
+            if name == text and template_id in labels.templates_en:
+                return labels.templates_en[template_id]
+        return None
 
 
 def portal_formatter(portal: Any, lang: str) -> Formatter:
