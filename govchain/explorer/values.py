@@ -299,7 +299,7 @@ class Formatter:
         if name in PAGES:
             return Shown(raw, "number", href=PAGES[name].format(value))
         if name == "templateId":
-            template = self.labels.template(value)
+            template = self.labels.template(value, self.lang)
             return Shown(template or raw, "text", title=self.tr(f"模板 {value}", f"template {value}"))
         return Shown(raw, "number")
 
@@ -409,9 +409,10 @@ class PortalLabels:
             return self.portal.labels.department_names_en[code]
         return self.portal.department_names().get(code)
 
-    def template(self, template_id: int) -> str | None:
-        found = self.portal.labels.templates.get(template_id)
-        return found[1] if found else None
+    def template(self, template_id: int, lang: str = "zh") -> str | None:
+        if template_id not in self.portal.labels.templates:
+            return None
+        return self.portal.labels.template_name(template_id, lang)
 
     def english_name(self, text: str) -> str | None:
         """The English name of a workflow template whose Chinese name is `text` (from the consortium file)."""
