@@ -158,7 +158,7 @@ class Labels(Protocol):
     def department(self, code: str, lang: str) -> str | None:
         """A department's name, or None."""
 
-    def template(self, template_id: int) -> str | None:
+    def template(self, template_id: int, lang: str = "zh") -> str | None:
         """A workflow template's display name, or None."""
 
 
