@@ -41,10 +41,6 @@ from govchain.domain import uscc_subject
 from govchain.paths import PROJECT_ROOT
 from govchain.portal import Portal
 
-# /batch/{id} is being added in issue 10 (engineer "funds"). Until it lands, a 404 there is tolerated;
-# remove this flag (and its one use in _expected_missing) once it is merged.
-BATCH_PAGE_PENDING = True
-
 LANGUAGES = ("zh", "en")
 CLIENT_ERROR = tuple(range(400, 500))  # what a wrong or unknown id must get: a 4xx page that says so, never a 5xx
 ANSWERED = tuple(range(200, 500))  # an API route given an unknown id: anything but a 5xx
@@ -494,19 +490,15 @@ def _matches(pattern: re.Pattern[str]) -> Callable[[Page], list[str]]:
     return find
 
 
-def _expected_missing(page: Page) -> bool:
-    return BATCH_PAGE_PENDING and page.kind == "/batch/{}" and page.status == 404
-
-
 def _bad_status(page: Page) -> list[str]:
-    if page.status >= 500 or page.status == NO_ANSWER or page.status in page.target.expect or 300 <= page.status < 400 or _expected_missing(page):
+    if page.status >= 500 or page.status == NO_ANSWER or page.status in page.target.expect or 300 <= page.status < 400:
         return []
     expected = "a 4xx" if page.target.expect == CLIENT_ERROR else "/".join(map(str, page.target.expect))
     return [f"HTTP {page.status} (expected {expected}): {_excerpt(page)}"]
 
 
 def _broken_link(page: Page) -> list[str]:
-    if page.status >= 500 or page.status < 400 or _expected_missing(page):
+    if page.status >= 500 or page.status < 400:
         return []
     return [f"HTTP {page.status}, linked from {page.target.linked_from}: {_excerpt(page)}"]
 
