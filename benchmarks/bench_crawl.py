@@ -17,10 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from crawl_support import Crawler, DemoIndex, demo_day, percentile_ms, phone_width_failures, served  # noqa: E402
+from browser_support import served  # noqa: E402
+from crawl_support import Crawler, DemoIndex, demo_day, percentile_ms, phone_width_failures  # noqa: E402
 from report import REPORT, record  # noqa: E402
-
-from govchain.api import create_app  # noqa: E402
 
 FAILURES = REPORT.parent / "crawl-failures.json"
 
@@ -30,7 +29,7 @@ def main() -> None:
     with demo_day(1.0) as day:
         print(f"demo seeded and indexed in {day.seconds:.0f} s", flush=True)
         index = DemoIndex.read(day.portal, day.examples)
-        with served(create_app(portal=day.portal)) as base_url:
+        with served(day.portal) as base_url:
             crawl = Crawler(base_url, index).run()
             print(f"crawled {len(crawl.pages):,} pages in {time.monotonic() - started:.0f} s; phone width of every explorer page ...", flush=True)
             html = [p for p in crawl.pages if p.html and p.status == 200]

@@ -18,10 +18,8 @@ import io
 import json
 import os
 import re
-import socket
 import statistics
 import tempfile
-import threading
 import time
 from collections import deque
 from contextlib import contextmanager
@@ -34,6 +32,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 import httpx
 import sqlalchemy as sa
 
+from browser_support import CHROMIUM, CHROMIUM_ARGS, PHONE, free_port
 from govchain.chain import LocalChain
 from govchain.clients import enterprise, funds, identity, workflow
 from govchain.config import Config
@@ -46,9 +45,6 @@ CLIENT_ERROR = tuple(range(400, 500))  # what a wrong or unknown id must get: a 
 ANSWERED = tuple(range(200, 500))  # an API route given an unknown id: anything but a 5xx
 NO_ANSWER = 0  # the status of a request that got no HTTP answer (timeout, connection dropped)
 LANGUAGE_FREE = ("/api/", "/static/", "/openapi.json", "/docs")  # answered the same in every language
-PHONE = {"width": 390, "height": 844}
-CHROMIUM = os.environ.get("GOVCHAIN_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 FISCAL_KINDS = {"/funds", "/budget/{}", "/program/{}", "/batch/{}", "/verify"}  # pages about public money
 ZERO_HASH = "0x" + "0" * 64
 FISCAL_CONTRACTS = {"FiscalToken", "Disbursements", "BudgetRegistry", "ProgramRegistry", "EligibilityRegistry"}
@@ -62,12 +58,6 @@ STATUS_CODES = sorted(
 
 
 # --- the seeded day ----------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -101,25 +91,6 @@ def demo_day(scale: float = 1.0, report: Callable[[str], None] = lambda line: No
                 os.environ.pop("GOVCHAIN_HOME", None)
             else:
                 os.environ["GOVCHAIN_HOME"] = previous
-
-
-@contextmanager
-def served(app: Any) -> Iterator[str]:
-    """`app` served by uvicorn in a thread; yields its base URL."""
-    import uvicorn
-
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{server.config.port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 # --- what is crawled ---------------------------------------------------------------------------

@@ -9,10 +9,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from crawl_support import (
-    CHECKS, NO_ANSWER, Crawler, DemoIndex, Page, Target, demo_day, phone_width_failures, served, widest_of_each_kind,
-)  # fmt: skip
-from govchain.api import create_app
+from browser_support import served
+from crawl_support import CHECKS, NO_ANSWER, Crawler, DemoIndex, Page, Target, demo_day, phone_width_failures, widest_of_each_kind
 
 SCALE = 0.1  # of the Qingdao day: 30 enterprises, 100 pension beneficiaries, 200 credit records, every case
 
@@ -25,7 +23,7 @@ def day():
 
 def test_every_page_and_api_route_of_a_seeded_day_passes_every_check(day):
     index = DemoIndex.read(day.portal, day.examples)
-    with served(create_app(portal=day.portal)) as base_url:
+    with served(day.portal) as base_url:
         crawl = Crawler(base_url, index).run()
         crawl.failures += phone_width_failures(base_url, widest_of_each_kind(crawl.pages))
     print(f"\ncrawled {len(crawl.pages)} pages (demo seeded in {day.seconds:.0f} s)\n{crawl.summary(examples=5)}")
